@@ -1,0 +1,57 @@
+package domain
+
+import "time"
+
+// Role is a member's role in an organization.
+type Role string
+
+// Roles a member can hold.
+const (
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Organization is a tenant: users, API keys and cloud accounts belong to one.
+type Organization struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// User is a person who signs in with an email and a password.
+type User struct {
+	ID           string
+	Email        string
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// Membership ties a user to an organization with a role.
+type Membership struct {
+	OrgID     string
+	UserID    string
+	Role      Role
+	CreatedAt time.Time
+}
+
+// Session is a signed-in browser; ID is the SHA-256 of the cookie value, never the value itself.
+type Session struct {
+	ID        string
+	UserID    string
+	OrgID     string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// APIKey authenticates programs for one organization; only the SHA-256 of the key is kept.
+type APIKey struct {
+	ID         string
+	OrgID      string
+	Name       string
+	Prefix     string // the first characters of the key, shown so people can tell keys apart
+	Hash       string
+	CreatedBy  string
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}

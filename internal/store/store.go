@@ -1,0 +1,188 @@
+// Package store defines Berth's persistence seam: one interface per aggregate, one params struct per method.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/berth-dev/berth/internal/domain"
+)
+
+// Store is everything Berth persists. Implementations translate driver errors at the edge:
+// a missing row is domain.ErrNotFound, a unique violation domain.ErrConflict.
+type Store interface {
+	Users
+	Orgs
+	Sessions
+	APIKeys
+	OAuthStates
+	CloudAccounts
+
+	// InTx runs fn in one transaction; fn's Store sees the transaction's writes.
+	// An error from fn rolls back. Calls nest: InTx on a transactional Store reuses its transaction.
+	InTx(ctx context.Context, fn func(tx Store) error) error
+}
+
+// Users stores people who sign in.
+type Users interface {
+	CreateUser(ctx context.Context, p CreateUserParams) (domain.User, error)
+	GetUser(ctx context.Context, id string) (domain.User, error)
+	GetUserByEmail(ctx context.Context, email string) (domain.User, error) // email matches case-insensitively
+	CountUsers(ctx context.Context) (int, error)
+}
+
+// CreateUserParams creates a user; Email is stored lower-cased.
+type CreateUserParams struct {
+	ID           string
+	Email        string
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// Orgs stores organizations and their members.
+type Orgs interface {
+	CreateOrg(ctx context.Context, p CreateOrgParams) (domain.Organization, error)
+	GetOrg(ctx context.Context, id string) (domain.Organization, error)
+	GetOrgByName(ctx context.Context, name string) (domain.Organization, error) // case-insensitive
+	AddMember(ctx context.Context, p AddMemberParams) (domain.Membership, error)
+	GetMembership(ctx context.Context, p GetMembershipParams) (domain.Membership, error)
+	ListMembershipsByUser(ctx context.Context, userID string) ([]domain.Membership, error) // oldest first
+}
+
+// CreateOrgParams creates an organization; names are unique case-insensitively.
+type CreateOrgParams struct {
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// AddMemberParams adds a user to an organization; adding twice is domain.ErrConflict.
+type AddMemberParams struct {
+	OrgID     string
+	UserID    string
+	Role      domain.Role
+	CreatedAt time.Time
+}
+
+// GetMembershipParams names one membership.
+type GetMembershipParams struct {
+	OrgID  string
+	UserID string
+}
+
+// Sessions stores signed-in browsers, shared by every replica.
+type Sessions interface {
+	CreateSession(ctx context.Context, p CreateSessionParams) (domain.Session, error)
+	GetSession(ctx context.Context, p GetSessionParams) (domain.Session, error) // expired is ErrNotFound
+	DeleteSession(ctx context.Context, id string) error                         // missing is not an error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
+}
+
+// CreateSessionParams creates a session; ID is the SHA-256 of the cookie value.
+type CreateSessionParams struct {
+	ID        string
+	UserID    string
+	OrgID     string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// GetSessionParams finds a session that has not expired at Now.
+type GetSessionParams struct {
+	ID  string
+	Now time.Time
+}
+
+// APIKeys stores organization API keys by hash.
+type APIKeys interface {
+	CreateAPIKey(ctx context.Context, p CreateAPIKeyParams) (domain.APIKey, error)
+	ListAPIKeys(ctx context.Context, orgID string) ([]domain.APIKey, error)  // newest first, revoked included
+	GetAPIKeyByHash(ctx context.Context, hash string) (domain.APIKey, error) // revoked is ErrNotFound
+	RevokeAPIKey(ctx context.Context, p RevokeAPIKeyParams) error            // unknown or already revoked is ErrNotFound
+	TouchAPIKey(ctx context.Context, p TouchAPIKeyParams) error
+}
+
+// CreateAPIKeyParams creates an API key.
+type CreateAPIKeyParams struct {
+	ID        string
+	OrgID     string
+	Name      string
+	Prefix    string
+	Hash      string
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// RevokeAPIKeyParams revokes one key of an organization.
+type RevokeAPIKeyParams struct {
+	OrgID string
+	ID    string
+	At    time.Time
+}
+
+// TouchAPIKeyParams records that a key was used.
+type TouchAPIKeyParams struct {
+	ID string
+	At time.Time
+}
+
+// OAuthStates stores pending OAuth authorizations.
+type OAuthStates interface {
+	CreateOAuthState(ctx context.Context, p domain.OAuthState) error
+	// ConsumeOAuthState deletes the state and returns it, expired or not; a missing
+	// (never issued or already used) state is domain.ErrNotFound.
+	ConsumeOAuthState(ctx context.Context, id string) (domain.OAuthState, error)
+	DeleteExpiredOAuthStates(ctx context.Context, now time.Time) (int, error)
+}
+
+// CloudAccounts stores connections to provider accounts and their sealed credentials.
+type CloudAccounts interface {
+	CreateCloudAccount(ctx context.Context, p CreateCloudAccountParams) (domain.CloudAccount, error)
+	GetCloudAccount(ctx context.Context, p GetCloudAccountParams) (domain.CloudAccount, error)
+	// FindCloudAccountByTeam finds an organization's account for one provider team.
+	FindCloudAccountByTeam(ctx context.Context, p FindCloudAccountByTeamParams) (domain.CloudAccount, error)
+	ListCloudAccounts(ctx context.Context, orgID string) ([]domain.CloudAccount, error) // oldest first
+	// UpdateCloudAccount writes every mutable field of the account except IsDefault.
+	UpdateCloudAccount(ctx context.Context, a domain.CloudAccount) (domain.CloudAccount, error)
+	// SetDefaultCloudAccount makes one account the default for its provider and clears the others;
+	// IsDefault false clears just this one.
+	SetDefaultCloudAccount(ctx context.Context, p SetDefaultCloudAccountParams) error
+	GetCredentials(ctx context.Context, p GetCloudAccountParams) (domain.Credentials, error)
+	SaveCredentials(ctx context.Context, p SaveCredentialsParams) error
+	DeleteCloudAccount(ctx context.Context, p GetCloudAccountParams) error
+}
+
+// CreateCloudAccountParams creates an account with its sealed credentials in one write.
+type CreateCloudAccountParams struct {
+	Account     domain.CloudAccount
+	Credentials domain.Credentials
+}
+
+// GetCloudAccountParams names one account of an organization.
+type GetCloudAccountParams struct {
+	OrgID string
+	ID    string
+}
+
+// FindCloudAccountByTeamParams names an organization's account for one provider team.
+type FindCloudAccountByTeamParams struct {
+	OrgID    string
+	Provider domain.Provider
+	TeamUUID string
+}
+
+// SetDefaultCloudAccountParams sets or clears the default flag of one account.
+type SetDefaultCloudAccountParams struct {
+	OrgID     string
+	ID        string
+	IsDefault bool
+	At        time.Time
+}
+
+// SaveCredentialsParams replaces an account's sealed credentials.
+type SaveCredentialsParams struct {
+	OrgID       string
+	ID          string
+	Credentials domain.Credentials
+	At          time.Time
+}
