@@ -1,0 +1,75 @@
+// Package jobs holds Berth's River job arguments and workers; workers call the services.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/berth-dev/berth/internal/service"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+)
+
+// PurgeExpiredArgs deletes expired sessions and OAuth states.
+type PurgeExpiredArgs struct{}
+
+// Kind names the job in River's table.
+func (PurgeExpiredArgs) Kind() string { return "purge_expired" }
+
+// PurgeExpiredWorker runs PurgeExpiredArgs.
+type PurgeExpiredWorker struct {
+	river.WorkerDefaults[PurgeExpiredArgs]
+	Services *service.Services
+	Logger   *slog.Logger
+}
+
+// Work purges what has expired.
+func (w *PurgeExpiredWorker) Work(ctx context.Context, _ *river.Job[PurgeExpiredArgs]) error {
+	n, err := w.Services.PurgeExpired(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.Logger.InfoContext(ctx, "purged expired sessions and OAuth states", "count", n)
+	}
+	return nil
+}
+
+// Queue is the running job queue.
+type Queue interface {
+	Start(ctx context.Context) error
+	Stop(ctx context.Context) error
+}
+
+// Options configure the queue.
+type Options struct {
+	Services *service.Services
+	Logger   *slog.Logger
+	// PurgeEvery is how often expired sessions and OAuth states are deleted (default 1h).
+	PurgeEvery time.Duration
+}
+
+// NewQueue builds a River client on driver with Berth's workers and periodic jobs.
+func NewQueue[TTx any](driver riverdriver.Driver[TTx], o Options) (Queue, error) {
+	if o.PurgeEvery == 0 {
+		o.PurgeEvery = time.Hour
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &PurgeExpiredWorker{Services: o.Services, Logger: o.Logger})
+	client, err := river.NewClient(driver, &river.Config{
+		Logger:  o.Logger,
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(o.PurgeEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return PurgeExpiredArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "purge_expired", RunOnStart: true}),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build job queue: %w", err)
+	}
+	return client, nil
+}

@@ -1,0 +1,185 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/berth-dev/berth/internal/domain"
+	"github.com/berth-dev/berth/internal/provider"
+	"github.com/berth-dev/berth/internal/store"
+)
+
+// ListAccounts lists the organization's cloud accounts, oldest first.
+func (s *Services) ListAccounts(ctx context.Context, a Actor) ([]domain.CloudAccount, error) {
+	return s.d.Store.ListCloudAccounts(ctx, a.OrgID)
+}
+
+// GetAccount returns one of the organization's accounts; another organization's is ErrNotFound.
+func (s *Services) GetAccount(ctx context.Context, a Actor, id string) (domain.CloudAccount, error) {
+	return s.d.Store.GetCloudAccount(ctx, store.GetCloudAccountParams{OrgID: a.OrgID, ID: id})
+}
+
+// UpdateAccountParams changes what is set: the name and whether the account is its provider's default.
+type UpdateAccountParams struct {
+	Name      *string
+	IsDefault *bool
+}
+
+// UpdateAccount renames an account and sets or clears its default flag. Admins only.
+func (s *Services) UpdateAccount(ctx context.Context, a Actor, id string, p UpdateAccountParams) (domain.CloudAccount, error) {
+	if err := requireAdmin(a); err != nil {
+		return domain.CloudAccount{}, err
+	}
+	var acct domain.CloudAccount
+	err := s.d.Store.InTx(ctx, func(tx store.Store) error {
+		var err error
+		acct, err = tx.GetCloudAccount(ctx, store.GetCloudAccountParams{OrgID: a.OrgID, ID: id})
+		if err != nil {
+			return err
+		}
+		if acct, err = s.rename(ctx, tx, acct, p.Name); err != nil {
+			return err
+		}
+		if p.IsDefault != nil && *p.IsDefault != acct.IsDefault {
+			err = tx.SetDefaultCloudAccount(ctx, store.SetDefaultCloudAccountParams{OrgID: a.OrgID, ID: id, IsDefault: *p.IsDefault, At: s.now()})
+			acct.IsDefault = *p.IsDefault
+		}
+		return err
+	})
+	return acct, err
+}
+
+func (s *Services) rename(ctx context.Context, tx store.Store, acct domain.CloudAccount, name *string) (domain.CloudAccount, error) {
+	if name == nil {
+		return acct, nil
+	}
+	n, err := accountName(*name)
+	if err != nil {
+		return acct, err
+	}
+	if n == "" {
+		return acct, domain.Invalid("name", "enter a name")
+	}
+	acct.Name, acct.UpdatedAt = n, s.now()
+	return tx.UpdateCloudAccount(ctx, acct)
+}
+
+// ValidateAccount re-reads the account from DigitalOcean, refreshing OAuth tokens first when
+// they are near expiry or refused, and records the outcome in the account's status. An error
+// means validation could not finish; a refused token is an outcome (status Expired), not an error.
+func (s *Services) ValidateAccount(ctx context.Context, a Actor, id string) (domain.CloudAccount, error) {
+	acct, err := s.GetAccount(ctx, a, id)
+	if err != nil {
+		return acct, err
+	}
+	token, err := s.usableToken(ctx, acct)
+	if err != nil {
+		return s.recordFailure(ctx, acct, err)
+	}
+	info, err := s.d.Accounts.Account(ctx, token)
+	if domain.ProviderErrorKindOf(err) == domain.ProviderUnauthorized && acct.AuthType == domain.AuthOAuth {
+		if token, err = s.refresh(ctx, acct); err == nil {
+			info, err = s.d.Accounts.Account(ctx, token)
+		}
+	}
+	if err != nil {
+		return s.recordFailure(ctx, acct, err)
+	}
+	caps, err := s.d.Accounts.Capabilities(ctx, token, s.knownScopes(acct))
+	if err != nil {
+		return s.recordFailure(ctx, acct, err)
+	}
+	return s.recordSuccess(ctx, acct, info, caps)
+}
+
+// knownScopes are the scopes Berth learned at connect time; nil for API tokens, whose scopes are probed.
+func (s *Services) knownScopes(acct domain.CloudAccount) []string {
+	if acct.AuthType == domain.AuthOAuth {
+		return acct.Scopes
+	}
+	return nil
+}
+
+// usableToken opens the account's access token, refreshing it first when it is near expiry.
+func (s *Services) usableToken(ctx context.Context, acct domain.CloudAccount) (string, error) {
+	creds, err := s.d.Store.GetCredentials(ctx, store.GetCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID})
+	if err != nil {
+		return "", fmt.Errorf("get credentials: %w", err)
+	}
+	if acct.AuthType == domain.AuthOAuth && creds.ExpiresAt != nil && creds.ExpiresAt.Before(s.now().Add(s.d.RefreshWindow)) {
+		return s.refresh(ctx, acct)
+	}
+	access, err := s.d.Sealer.Open(creds.AccessTokenSealed, credentialAAD(acct.ID, "access_token"))
+	if err != nil {
+		return "", fmt.Errorf("open access token: %w", err)
+	}
+	return string(access), nil
+}
+
+// refresh trades the account's refresh token for a new pair and saves both with the expiry
+// together; an answer without a refresh token keeps the old one.
+func (s *Services) refresh(ctx context.Context, acct domain.CloudAccount) (string, error) {
+	creds, err := s.d.Store.GetCredentials(ctx, store.GetCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID})
+	if err != nil {
+		return "", fmt.Errorf("get credentials: %w", err)
+	}
+	if len(creds.RefreshTokenSealed) == 0 {
+		return "", &domain.ProviderError{Kind: domain.ProviderInvalidGrant, Message: "no refresh token stored"}
+	}
+	rt, err := s.d.Sealer.Open(creds.RefreshTokenSealed, credentialAAD(acct.ID, "refresh_token"))
+	if err != nil {
+		return "", fmt.Errorf("open refresh token: %w", err)
+	}
+	tok, err := s.d.OAuth.Refresh(ctx, string(rt))
+	if err != nil {
+		return "", err
+	}
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = string(rt)
+	}
+	sealed, err := s.sealCredentials(acct.ID, tok)
+	if err != nil {
+		return "", err
+	}
+	err = s.d.Store.SaveCredentials(ctx, store.SaveCredentialsParams{OrgID: acct.OrgID, ID: acct.ID, Credentials: sealed, At: s.now()})
+	if err != nil {
+		return "", fmt.Errorf("save refreshed credentials: %w", err)
+	}
+	s.d.Logger.InfoContext(ctx, "cloud account token refreshed", "account_id", acct.ID)
+	return tok.AccessToken, nil
+}
+
+func (s *Services) recordSuccess(ctx context.Context, acct domain.CloudAccount, info provider.AccountInfo, caps []domain.Capability) (domain.CloudAccount, error) {
+	creds, err := s.d.Store.GetCredentials(ctx, store.GetCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID})
+	if err != nil {
+		return acct, fmt.Errorf("get credentials: %w", err)
+	}
+	now := s.now()
+	applyAccountInfo(&acct, info)
+	acct.Capabilities, acct.ExpiresAt = domain.SortCapabilities(caps), creds.ExpiresAt
+	acct.LastValidatedAt, acct.UpdatedAt = &now, now
+	return s.d.Store.UpdateCloudAccount(ctx, acct)
+}
+
+// recordFailure records what a failure says about the account. Refused tokens are an outcome:
+// the account is saved as Expired with the remedy in its status message, and no error is
+// returned. Anything else (DigitalOcean unreachable, rate limited) leaves the status as it
+// was and returns the problem.
+func (s *Services) recordFailure(ctx context.Context, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
+	kind := domain.ProviderErrorKindOf(cause)
+	if kind != domain.ProviderUnauthorized && kind != domain.ProviderInvalidGrant {
+		return acct, providerProblem(cause, CodeProviderRefused)
+	}
+	code := CodeTokensExpired
+	if acct.AuthType == domain.AuthToken {
+		code = CodeTokenRejected
+	}
+	problem := NewProblem(code, cause)
+	acct.Status, acct.StatusMessage, acct.UpdatedAt = domain.StatusExpired, problem.Detail, s.now()
+	updated, err := s.d.Store.UpdateCloudAccount(ctx, acct)
+	if err != nil {
+		return acct, fmt.Errorf("record expired status: %w", err)
+	}
+	s.d.Logger.WarnContext(ctx, "cloud account expired", "account_id", acct.ID, "error", cause)
+	return updated, nil
+}

@@ -1,0 +1,299 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/berth-dev/berth/internal/domain"
+	"github.com/berth-dev/berth/internal/provider"
+	"github.com/berth-dev/berth/internal/secret"
+	"github.com/berth-dev/berth/internal/store"
+	"golang.org/x/oauth2"
+)
+
+// oauthStateTTL is how long a person has to finish the consent page.
+const oauthStateTTL = 10 * time.Minute
+
+// defaultAccountName is what a new DigitalOcean account is called until someone renames it.
+const defaultAccountName = "DigitalOcean"
+
+// StartOAuth begins the one-click connect: it records a single-use state bound to the actor's
+// session and returns DigitalOcean's consent page URL. Admins only.
+func (s *Services) StartOAuth(ctx context.Context, a Actor, popup bool) (string, error) {
+	if err := requireAdmin(a); err != nil {
+		return "", err
+	}
+	if a.SessionID == "" {
+		return "", fmt.Errorf("start OAuth: %w: a browser session is required", domain.ErrForbidden)
+	}
+	state, verifier := randomToken(32), oauth2.GenerateVerifier()
+	id := hashToken(state)
+	sealed, err := s.d.Sealer.Seal([]byte(verifier), secret.AAD{Table: "oauth_states", RowID: id, Field: "verifier"})
+	if err != nil {
+		return "", fmt.Errorf("seal PKCE verifier: %w", err)
+	}
+	now := s.now()
+	err = s.d.Store.CreateOAuthState(ctx, domain.OAuthState{
+		ID: id, Provider: domain.ProviderDigitalOcean, OrgID: a.OrgID, UserID: a.UserID, SessionID: a.SessionID,
+		VerifierSealed: sealed, Popup: popup, CreatedAt: now, ExpiresAt: now.Add(oauthStateTTL),
+	})
+	if err != nil {
+		return "", fmt.Errorf("save OAuth state: %w", err)
+	}
+	return s.d.OAuth.AuthCodeURL(state, verifier), nil
+}
+
+// OAuthCallback is what DigitalOcean sent back to the redirect URI.
+type OAuthCallback struct {
+	State            string
+	Code             string
+	Error            string
+	ErrorDescription string
+}
+
+// OAuthResult says how the flow ended; Popup is known even when err is not nil.
+type OAuthResult struct {
+	Account domain.CloudAccount
+	Popup   bool
+}
+
+// CompleteOAuth finishes the one-click connect. The state is consumed first, so it works once
+// whatever happens; nothing is stored unless DigitalOcean gave tokens and confirmed the account.
+func (s *Services) CompleteOAuth(ctx context.Context, a Actor, cb OAuthCallback) (OAuthResult, error) {
+	state, err := s.consumeState(ctx, a, cb.State)
+	if err != nil {
+		return OAuthResult{Popup: state.Popup}, err
+	}
+	res := OAuthResult{Popup: state.Popup}
+	switch {
+	case cb.Error == "access_denied":
+		return res, NewProblem(CodeAuthorizationDenied, nil)
+	case cb.Error != "":
+		return res, NewProblem(CodeAuthorizationFailed, fmt.Errorf("DigitalOcean answered %s: %s", cb.Error, cb.ErrorDescription))
+	case cb.Code == "":
+		return res, NewProblem(CodeAuthorizationInvalid, errors.New("callback without code"))
+	}
+	verifier, err := s.d.Sealer.Open(state.VerifierSealed, secret.AAD{Table: "oauth_states", RowID: state.ID, Field: "verifier"})
+	if err != nil {
+		return res, fmt.Errorf("open PKCE verifier: %w", err)
+	}
+	tok, err := s.d.OAuth.Exchange(ctx, cb.Code, string(verifier))
+	if err != nil {
+		return res, providerProblem(err, CodeTokenExchangeFailed)
+	}
+	res.Account, err = s.connect(ctx, a, connection{authType: domain.AuthOAuth, token: tok})
+	return res, err
+}
+
+// consumeState uses up a state and checks that it belongs to the actor and is still fresh.
+func (s *Services) consumeState(ctx context.Context, a Actor, value string) (domain.OAuthState, error) {
+	if value == "" {
+		return domain.OAuthState{}, NewProblem(CodeAuthorizationInvalid, errors.New("callback without state"))
+	}
+	state, err := s.d.Store.ConsumeOAuthState(ctx, hashToken(value))
+	if errors.Is(err, domain.ErrNotFound) {
+		return state, NewProblem(CodeAuthorizationInvalid, errors.New("unknown or reused state"))
+	}
+	if err != nil {
+		return state, fmt.Errorf("consume OAuth state: %w", err)
+	}
+	if state.SessionID != a.SessionID || state.OrgID != a.OrgID {
+		return state, NewProblem(CodeWrongSessionForOAuth, nil)
+	}
+	if !s.now().Before(state.ExpiresAt) {
+		return state, NewProblem(CodeAuthorizationExpired, nil)
+	}
+	return state, nil
+}
+
+// ConnectTokenParams connect an account with a personal access token.
+type ConnectTokenParams struct {
+	Provider domain.Provider
+	Token    string
+	Name     string
+}
+
+// ConnectToken connects an account with an API token after DigitalOcean accepts it. Admins only.
+func (s *Services) ConnectToken(ctx context.Context, a Actor, p ConnectTokenParams) (domain.CloudAccount, error) {
+	if err := requireAdmin(a); err != nil {
+		return domain.CloudAccount{}, err
+	}
+	if p.Provider != domain.ProviderDigitalOcean {
+		return domain.CloudAccount{}, domain.Invalid("provider", "must be \"digitalocean\"")
+	}
+	token := strings.TrimSpace(p.Token)
+	if token == "" || len(token) > 1024 || strings.IndexFunc(token, unicode.IsSpace) >= 0 {
+		return domain.CloudAccount{}, domain.Invalid("token", "paste a DigitalOcean API token, such as dop_v1_...")
+	}
+	name, err := accountName(p.Name)
+	if err != nil {
+		return domain.CloudAccount{}, err
+	}
+	return s.connect(ctx, a, connection{authType: domain.AuthToken, token: provider.Token{AccessToken: token}, name: name})
+}
+
+func accountName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if len([]rune(name)) > 100 {
+		return "", domain.Invalid("name", "use at most 100 characters")
+	}
+	return name, nil
+}
+
+// connection is a set of tokens about to become (or refresh) a cloud account.
+type connection struct {
+	authType domain.AuthType
+	token    provider.Token
+	name     string // empty keeps the existing name, or the default for a new account
+}
+
+// connect confirms the token with DigitalOcean, then creates the account, or updates the
+// organization's existing account for the same team, in one transaction.
+func (s *Services) connect(ctx context.Context, a Actor, c connection) (domain.CloudAccount, error) {
+	info, err := s.d.Accounts.Account(ctx, c.token.AccessToken)
+	if err != nil {
+		return domain.CloudAccount{}, providerProblem(err, CodeTokenRejected)
+	}
+	scopes := c.token.Scopes
+	if c.authType == domain.AuthOAuth && scopes == nil {
+		scopes = []string{"read"} // DigitalOcean's default when it does not say
+	}
+	caps, err := s.d.Accounts.Capabilities(ctx, c.token.AccessToken, scopes)
+	if err != nil {
+		return domain.CloudAccount{}, providerProblem(err, CodeTokenRejected)
+	}
+	var acct domain.CloudAccount
+	err = s.d.Store.InTx(ctx, func(tx store.Store) error {
+		acct, err = s.upsertAccount(ctx, tx, a, c, info, scopes, caps)
+		return err
+	})
+	if err != nil {
+		return domain.CloudAccount{}, err
+	}
+	s.d.Logger.InfoContext(ctx, "cloud account connected", "org_id", a.OrgID, "account_id", acct.ID, "auth_type", acct.AuthType)
+	return acct, nil
+}
+
+func (s *Services) upsertAccount(ctx context.Context, tx store.Store, a Actor, c connection, info provider.AccountInfo, scopes []string, caps []domain.Capability) (domain.CloudAccount, error) {
+	now := s.now()
+	acct, err := s.existingAccount(ctx, tx, a.OrgID, info.TeamUUID)
+	if err != nil {
+		return acct, err
+	}
+	isNew := acct.ID == ""
+	if isNew {
+		acct = domain.CloudAccount{ID: newID(), OrgID: a.OrgID, Provider: domain.ProviderDigitalOcean, Name: defaultAccountName, CreatedAt: now}
+	}
+	if c.name != "" {
+		acct.Name = c.name
+	}
+	applyAccountInfo(&acct, info)
+	acct.AuthType, acct.Scopes, acct.Capabilities = c.authType, scopes, domain.SortCapabilities(caps)
+	acct.LastValidatedAt, acct.UpdatedAt = &now, now
+	creds, err := s.sealCredentials(acct.ID, c.token)
+	if err != nil {
+		return acct, err
+	}
+	acct.ExpiresAt = creds.ExpiresAt
+	if isNew {
+		acct, err = tx.CreateCloudAccount(ctx, store.CreateCloudAccountParams{Account: acct, Credentials: creds})
+	} else if acct, err = tx.UpdateCloudAccount(ctx, acct); err == nil {
+		err = tx.SaveCredentials(ctx, store.SaveCredentialsParams{OrgID: a.OrgID, ID: acct.ID, Credentials: creds, At: now})
+	}
+	if err != nil {
+		return acct, fmt.Errorf("save cloud account: %w", err)
+	}
+	return s.defaultIfFirst(ctx, tx, acct)
+}
+
+// existingAccount finds the organization's account for a DigitalOcean team, or returns a zero account.
+func (s *Services) existingAccount(ctx context.Context, tx store.Store, orgID, teamUUID string) (domain.CloudAccount, error) {
+	if teamUUID == "" {
+		return domain.CloudAccount{}, nil
+	}
+	acct, err := tx.FindCloudAccountByTeam(ctx, store.FindCloudAccountByTeamParams{OrgID: orgID, Provider: domain.ProviderDigitalOcean, TeamUUID: teamUUID})
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.CloudAccount{}, nil
+	}
+	return acct, err
+}
+
+// defaultIfFirst makes acct the provider default when the organization has none.
+func (s *Services) defaultIfFirst(ctx context.Context, tx store.Store, acct domain.CloudAccount) (domain.CloudAccount, error) {
+	all, err := tx.ListCloudAccounts(ctx, acct.OrgID)
+	if err != nil {
+		return acct, fmt.Errorf("list cloud accounts: %w", err)
+	}
+	for _, other := range all {
+		if other.Provider == acct.Provider && other.IsDefault {
+			return acct, nil
+		}
+	}
+	if err := tx.SetDefaultCloudAccount(ctx, store.SetDefaultCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID, IsDefault: true, At: s.now()}); err != nil {
+		return acct, fmt.Errorf("set default: %w", err)
+	}
+	acct.IsDefault = true
+	return acct, nil
+}
+
+func applyAccountInfo(acct *domain.CloudAccount, info provider.AccountInfo) {
+	acct.AccountEmail, acct.TeamUUID, acct.TeamName = info.Email, info.TeamUUID, info.TeamName
+	acct.Status, acct.StatusMessage = domain.StatusActive, ""
+	switch info.Status {
+	case "locked":
+		acct.Status = domain.StatusError
+		acct.StatusMessage = "DigitalOcean has locked this account: " + info.StatusMessage
+	case "warning":
+		acct.StatusMessage = info.StatusMessage
+	}
+}
+
+// expiry is when a token that was just issued expires, or nil when it does not.
+func (s *Services) expiry(tok provider.Token) *time.Time {
+	if tok.ExpiresIn <= 0 {
+		return nil
+	}
+	t := s.now().Add(tok.ExpiresIn)
+	return &t
+}
+
+// sealCredentials seals the tokens of one account, each bound to its row and field.
+func (s *Services) sealCredentials(accountID string, tok provider.Token) (domain.Credentials, error) {
+	access, err := s.d.Sealer.Seal([]byte(tok.AccessToken), credentialAAD(accountID, "access_token"))
+	if err != nil {
+		return domain.Credentials{}, fmt.Errorf("seal access token: %w", err)
+	}
+	creds := domain.Credentials{AccessTokenSealed: access, ExpiresAt: s.expiry(tok)}
+	if tok.RefreshToken != "" {
+		creds.RefreshTokenSealed, err = s.d.Sealer.Seal([]byte(tok.RefreshToken), credentialAAD(accountID, "refresh_token"))
+		if err != nil {
+			return domain.Credentials{}, fmt.Errorf("seal refresh token: %w", err)
+		}
+	}
+	return creds, nil
+}
+
+func credentialAAD(accountID, field string) secret.AAD {
+	return secret.AAD{Table: "cloud_accounts", RowID: accountID, Field: field}
+}
+
+// providerProblem turns a provider failure into what a person can act on; fallback names
+// what a refusal means in the calling use case.
+func providerProblem(err error, fallback string) error {
+	switch domain.ProviderErrorKindOf(err) {
+	case "":
+		return err
+	case domain.ProviderUnavailable:
+		return NewProblem(CodeProviderUnreachable, err)
+	case domain.ProviderRateLimited:
+		return NewProblem(CodeProviderRateLimited, err)
+	case domain.ProviderForbidden:
+		return NewProblem(CodeInsufficientScope, err)
+	default:
+		return NewProblem(fallback, err)
+	}
+}
