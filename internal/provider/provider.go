@@ -13,8 +13,8 @@ type Token struct {
 	AccessToken  string
 	RefreshToken string        // empty when the provider did not send a new one
 	ExpiresIn    time.Duration // how long the access token lives; 0 when it does not expire
-	Scopes       []string // nil when the provider did not say
-	Identity     Identity // who authorized, when the provider said
+	Scopes       []string      // nil when the provider did not say
+	Identity     Identity      // who authorized, when the provider said
 }
 
 // Identity is the provider user and team behind a token.

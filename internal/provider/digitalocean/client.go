@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/digitalocean/godo"
@@ -69,7 +70,10 @@ func (c *Client) godoClient(accessToken string) (*godo.Client, error) {
 			Base:   c.baseTransport(),
 		},
 	}
-	return godo.New(httpClient, godo.SetBaseURL(c.opts.APIURL), godo.SetUserAgent(c.opts.UserAgent))
+	// godo resolves paths against the base URL, so a base with a path (a simulator mounted
+	// under a prefix) needs its trailing slash.
+	base := strings.TrimRight(c.opts.APIURL, "/") + "/"
+	return godo.New(httpClient, godo.SetBaseURL(base), godo.SetUserAgent(c.opts.UserAgent))
 }
 
 func (c *Client) baseTransport() http.RoundTripper {
