@@ -59,7 +59,7 @@ func checkErr(t *testing.T, call string, err, want error) {
 	}
 }
 
-// mustErr stops the test unless err is nil.
+// must stops the test unless err is nil.
 func must(t *testing.T, call string, err error) {
 	t.Helper()
 	if err != nil {

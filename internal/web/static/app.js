@@ -59,9 +59,7 @@
   // The Cloud Accounts page hears from the OAuth tab and updates itself.
   if (channel) {
     channel.onmessage = function (e) {
-      var dialog = document.getElementById("add-account");
       if (e.data.ok) {
-        if (dialog && dialog.open) dialog.close();
         clearFlash();
       } else {
         showProblem(e.data.title, e.data.detail);
@@ -70,9 +68,10 @@
     };
   }
 
+  // A connection finished (or failed, with the problem shown on the page): the dialog is done.
   document.body.addEventListener("accounts-changed", function () {
     var dialog = document.getElementById("add-account");
-    if (dialog && dialog.open && !dialog.querySelector(".problem, .field-error")) dialog.close();
+    if (dialog && dialog.open) dialog.close();
   });
 
   // The OAuth tab reports how the flow ended, then closes itself on success.

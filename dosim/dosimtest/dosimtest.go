@@ -1,0 +1,246 @@
+// Package dosimtest runs the DigitalOcean simulator in tests and checks every API v2 exchange against DigitalOcean's OpenAPI description.
+package dosimtest
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/berth-dev/berth/dosim"
+)
+
+// openapiJSON is DigitalOcean's public API description (Apache-2.0, see info.license),
+// bundled into one file with its prose removed.
+//
+//go:embed openapi.json
+var openapiJSON []byte
+
+// maxMessage bounds a reported kin-openapi message; schema dumps can be long.
+const maxMessage = 4000
+
+var (
+	loadOnce  sync.Once
+	loadedDoc *openapi3.T
+	docRouter routers.Router
+	loadErr   error
+)
+
+// Document returns DigitalOcean's API description, loaded once per process. Its servers
+// are removed so that routes match any host. Callers must not modify it.
+func Document() (*openapi3.T, error) {
+	loadOnce.Do(func() {
+		doc, err := openapi3.NewLoader().LoadFromData(openapiJSON)
+		if err != nil {
+			loadErr = fmt.Errorf("load DigitalOcean API description: %w", err)
+			return
+		}
+		doc.Servers = nil
+		r, err := gorillamux.NewRouter(doc)
+		if err != nil {
+			loadErr = fmt.Errorf("route DigitalOcean API description: %w", err)
+			return
+		}
+		loadedDoc, docRouter = doc, r
+	})
+	return loadedDoc, loadErr
+}
+
+// Sim is a simulator served by an httptest server whose API v2 traffic is validated.
+type Sim struct {
+	URL string // base URL of the server, e.g. http://127.0.0.1:41234
+	*dosim.Server
+
+	t          testing.TB
+	ts         *httptest.Server
+	mu         sync.Mutex
+	violations []string
+}
+
+// Start serves a new simulator for the rest of the test. Every /v2 request and response
+// is checked against DigitalOcean's API description, and every violation is reported with
+// t.Errorf. The server is closed on t.Cleanup.
+func Start(t testing.TB, opts dosim.Options) *Sim {
+	t.Helper()
+	if _, err := Document(); err != nil {
+		t.Fatalf("dosimtest: %v", err)
+	}
+	sim := &Sim{Server: dosim.New(opts), t: t}
+	sim.ts = httptest.NewServer(sim.validating(sim.Server))
+	t.Cleanup(sim.ts.Close)
+	sim.URL = sim.ts.URL
+	return sim
+}
+
+// Client returns an HTTP client for the server.
+func (s *Sim) Client() *http.Client { return s.ts.Client() }
+
+// Violations returns every violation reported so far.
+func (s *Sim) Violations() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.violations...)
+}
+
+// report records and reports one violation.
+func (s *Sim) report(r *http.Request, format string, args ...any) {
+	msg := fmt.Sprintf("dosimtest: %s %s: ", r.Method, r.URL.Path) + fmt.Sprintf(format, args...)
+	if len(msg) > maxMessage {
+		msg = msg[:maxMessage] + "…"
+	}
+	s.mu.Lock()
+	s.violations = append(s.violations, msg)
+	s.mu.Unlock()
+	s.t.Errorf("%s", msg)
+}
+
+// validating wraps next so that API v2 exchanges are validated.
+func (s *Sim) validating(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v2" && !strings.HasPrefix(r.URL.Path, "/v2/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			s.report(r, "read request body: %v", err)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		in, err := validateRequest(r, body)
+		if err != nil {
+			s.report(r, "request: %v", err)
+		}
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if in == nil {
+			return
+		}
+		if err := validateResponse(in, rec.status, w.Header(), rec.body.Bytes()); err != nil {
+			s.report(r, "response %d: %v", rec.status, err)
+		}
+	})
+}
+
+// errUndocumented is returned for requests the description has no operation for.
+var errUndocumented = errors.New("no such operation in DigitalOcean's API description")
+
+// ValidateRequest checks one request (with its body) against DigitalOcean's API description.
+func ValidateRequest(r *http.Request, body []byte) error {
+	_, err := validateRequest(r, body)
+	return err
+}
+
+// ValidateResponse checks one response to r against DigitalOcean's API description.
+// Unlike the harness it does not check the request itself.
+func ValidateResponse(r *http.Request, status int, header http.Header, body []byte) error {
+	in, err := findRoute(r)
+	if err != nil {
+		return err
+	}
+	return validateResponse(in, status, header, body)
+}
+
+// findRoute finds the operation for r and prepares its validation input.
+func findRoute(r *http.Request) (*openapi3filter.RequestValidationInput, error) {
+	if _, err := Document(); err != nil {
+		return nil, err
+	}
+	route, params, err := docRouter.FindRoute(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w (%v)", errUndocumented, err)
+	}
+	return &openapi3filter.RequestValidationInput{
+		Request: r, PathParams: params, Route: route, Options: validationOptions(),
+	}, nil
+}
+
+// validateRequest validates r against its operation; the returned input is nil when the
+// operation could not be found.
+func validateRequest(r *http.Request, body []byte) (*openapi3filter.RequestValidationInput, error) {
+	in, err := findRoute(r)
+	if err != nil {
+		return nil, err
+	}
+	// Validate a copy so the simulator sees the request exactly as sent (no defaults added).
+	cp := r.Clone(r.Context())
+	cp.Body = io.NopCloser(bytes.NewReader(body))
+	vin := *in
+	vin.Request = cp
+	return in, openapi3filter.ValidateRequest(context.Background(), &vin)
+}
+
+// validateResponse validates one response against the operation found for its request.
+func validateResponse(in *openapi3filter.RequestValidationInput, status int, header http.Header, body []byte) error {
+	var errs []error
+	for _, h := range []string{"Ratelimit-Limit", "Ratelimit-Remaining", "Ratelimit-Reset", "X-Request-Id"} {
+		if header.Get(h) == "" {
+			errs = append(errs, fmt.Errorf("header %s is missing", h))
+		}
+	}
+	err := openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: in, Status: status, Header: header,
+		Body: io.NopCloser(bytes.NewReader(body)), Options: in.Options,
+	})
+	return errors.Join(append(errs, err)...)
+}
+
+// validationOptions are the kin-openapi options the harness uses.
+func validationOptions() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		IncludeResponseStatus: true,
+		SkipSettingDefaults:   true,
+		AuthenticationFunc:    requireBearer,
+		SchemaValidationOptions: []openapi3.SchemaValidationOption{
+			openapi3.WithStringFormatValidators(map[string]openapi3.StringFormatValidator{
+				"ipv4": openapi3.NewIPValidator(true),
+				"ipv6": openapi3.NewIPValidator(false),
+				"uuid": openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562),
+			}),
+		},
+	}
+}
+
+// requireBearer accepts any request that carries a bearer token; whether the token is
+// valid is the simulator's business.
+func requireBearer(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	scheme, token, ok := strings.Cut(in.RequestValidationInput.Request.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") || strings.TrimSpace(token) == "" {
+		return errors.New("no bearer token in the Authorization header")
+	}
+	return nil
+}
+
+// recorder passes a response through while keeping a copy of its status and body.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
