@@ -69,7 +69,7 @@ type CloudAccount struct {
 	AuthType        AuthType
 	Scopes          []string
 	IsDefault       bool
-	ExpiresAt       *time.Time // when the access token expires; nil for tokens without expiry
+	ExpiresAt       *time.Time // when the access token expires (the credentials' expiry); nil if never
 	LastValidatedAt *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time

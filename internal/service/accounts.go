@@ -150,13 +150,9 @@ func (s *Services) refresh(ctx context.Context, acct domain.CloudAccount) (strin
 }
 
 func (s *Services) recordSuccess(ctx context.Context, acct domain.CloudAccount, info provider.AccountInfo, caps []domain.Capability) (domain.CloudAccount, error) {
-	creds, err := s.d.Store.GetCredentials(ctx, store.GetCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID})
-	if err != nil {
-		return acct, fmt.Errorf("get credentials: %w", err)
-	}
 	now := s.now()
 	applyAccountInfo(&acct, info)
-	acct.Capabilities, acct.ExpiresAt = domain.SortCapabilities(caps), creds.ExpiresAt
+	acct.Capabilities = domain.SortCapabilities(caps)
 	acct.LastValidatedAt, acct.UpdatedAt = &now, now
 	return s.d.Store.UpdateCloudAccount(ctx, acct)
 }

@@ -198,11 +198,10 @@ func (s *Services) upsertAccount(ctx context.Context, tx store.Store, a Actor, c
 	if err != nil {
 		return acct, err
 	}
-	acct.ExpiresAt = creds.ExpiresAt
 	if isNew {
 		acct, err = tx.CreateCloudAccount(ctx, store.CreateCloudAccountParams{Account: acct, Credentials: creds})
-	} else if acct, err = tx.UpdateCloudAccount(ctx, acct); err == nil {
-		err = tx.SaveCredentials(ctx, store.SaveCredentialsParams{OrgID: a.OrgID, ID: acct.ID, Credentials: creds, At: now})
+	} else if err = tx.SaveCredentials(ctx, store.SaveCredentialsParams{OrgID: a.OrgID, ID: acct.ID, Credentials: creds, At: now}); err == nil {
+		acct, err = tx.UpdateCloudAccount(ctx, acct)
 	}
 	if err != nil {
 		return acct, fmt.Errorf("save cloud account: %w", err)

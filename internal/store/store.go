@@ -142,7 +142,8 @@ type CloudAccounts interface {
 	// FindCloudAccountByTeam finds an organization's account for one provider team.
 	FindCloudAccountByTeam(ctx context.Context, p FindCloudAccountByTeamParams) (domain.CloudAccount, error)
 	ListCloudAccounts(ctx context.Context, orgID string) ([]domain.CloudAccount, error) // oldest first
-	// UpdateCloudAccount writes every mutable field of the account except IsDefault.
+	// UpdateCloudAccount writes every mutable field of the account except IsDefault and
+	// ExpiresAt, which is the credentials' expiry and changes with SaveCredentials.
 	UpdateCloudAccount(ctx context.Context, a domain.CloudAccount) (domain.CloudAccount, error)
 	// SetDefaultCloudAccount makes one account the default for its provider and clears the others;
 	// IsDefault false clears just this one.
@@ -152,7 +153,8 @@ type CloudAccounts interface {
 	DeleteCloudAccount(ctx context.Context, p GetCloudAccountParams) error
 }
 
-// CreateCloudAccountParams creates an account with its sealed credentials in one write.
+// CreateCloudAccountParams creates an account with its sealed credentials in one write;
+// the account's ExpiresAt is Credentials.ExpiresAt.
 type CreateCloudAccountParams struct {
 	Account     domain.CloudAccount
 	Credentials domain.Credentials

@@ -8,7 +8,7 @@ import (
 )
 
 const cloudAccountColumns = `id, org_id, provider, name, status, status_message, capabilities,
-	account_email, team_name, team_uuid, auth_type, scopes, is_default, expires_at,
+	account_email, team_name, team_uuid, auth_type, scopes, is_default, token_expires_at,
 	last_validated_at, created_at, updated_at`
 
 func scanCloudAccount(r rowScanner) (domain.CloudAccount, error) {
@@ -23,21 +23,22 @@ func scanCloudAccount(r rowScanner) (domain.CloudAccount, error) {
 	return a, err
 }
 
-// CreateCloudAccount stores an account and its sealed credentials in one row. Another account of
+// CreateCloudAccount stores an account and its sealed credentials in one row; the account's
+// ExpiresAt is the credentials' (one column, so they cannot disagree). Another account of
 // the organization for the same provider team, or a second default, is domain.ErrConflict.
 func (s *Store) CreateCloudAccount(ctx context.Context, p store.CreateCloudAccountParams) (domain.CloudAccount, error) {
 	a, c := p.Account, p.Credentials
 	row := s.q.QueryRowContext(ctx,
 		`INSERT INTO cloud_accounts (id, org_id, provider, name, status, status_message,
 			capabilities, account_email, team_name, team_uuid, auth_type, scopes, is_default,
-			expires_at, last_validated_at, created_at, updated_at,
+			last_validated_at, created_at, updated_at,
 			access_token_sealed, refresh_token_sealed, token_expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-			$18, $19, $20)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+			$17, $18, $19)
 		RETURNING `+cloudAccountColumns,
 		a.ID, a.OrgID, a.Provider, a.Name, a.Status, a.StatusMessage,
 		joinWords(a.Capabilities), a.AccountEmail, a.TeamName, a.TeamUUID, a.AuthType,
-		joinWords(a.Scopes), a.IsDefault, s.nullTimeArg(a.ExpiresAt), s.nullTimeArg(a.LastValidatedAt),
+		joinWords(a.Scopes), a.IsDefault, s.nullTimeArg(a.LastValidatedAt),
 		s.timeArg(a.CreatedAt), s.timeArg(a.UpdatedAt),
 		nullBytes(c.AccessTokenSealed), nullBytes(c.RefreshTokenSealed), s.nullTimeArg(c.ExpiresAt))
 	got, err := scanCloudAccount(row)
@@ -71,18 +72,18 @@ func (s *Store) ListCloudAccounts(ctx context.Context, orgID string) ([]domain.C
 		ORDER BY created_at, id`, orgID)
 }
 
-// UpdateCloudAccount writes every mutable field except IsDefault (ID, OrgID, Provider and
-// CreatedAt never change), sets updated_at to a.UpdatedAt and returns the row as stored.
+// UpdateCloudAccount writes every mutable field except IsDefault and ExpiresAt, which
+// SaveCredentials sets (ID, OrgID, Provider and CreatedAt never change), sets updated_at to a.UpdatedAt and returns the row as stored.
 func (s *Store) UpdateCloudAccount(ctx context.Context, a domain.CloudAccount) (domain.CloudAccount, error) {
 	row := s.q.QueryRowContext(ctx,
 		`UPDATE cloud_accounts SET name = $3, status = $4, status_message = $5, capabilities = $6,
 			account_email = $7, team_name = $8, team_uuid = $9, auth_type = $10, scopes = $11,
-			expires_at = $12, last_validated_at = $13, updated_at = $14
+			last_validated_at = $12, updated_at = $13
 		WHERE org_id = $1 AND id = $2
 		RETURNING `+cloudAccountColumns,
 		a.OrgID, a.ID, a.Name, a.Status, a.StatusMessage, joinWords(a.Capabilities),
 		a.AccountEmail, a.TeamName, a.TeamUUID, a.AuthType, joinWords(a.Scopes),
-		s.nullTimeArg(a.ExpiresAt), s.nullTimeArg(a.LastValidatedAt), s.timeArg(a.UpdatedAt))
+		s.nullTimeArg(a.LastValidatedAt), s.timeArg(a.UpdatedAt))
 	got, err := scanCloudAccount(row)
 	return got, s.fail("update cloud account", err)
 }

@@ -30,7 +30,7 @@ func fullAccount(org, id string) domain.CloudAccount {
 		Capabilities: []domain.Capability{domain.CapStorage, domain.CapCompute, domain.CapDNS},
 		AccountEmail: "ops@example.com", TeamName: "Team " + id, TeamUUID: "team-" + id,
 		AuthType: domain.AuthOAuth, Scopes: []string{"read", "write", "droplet:create"},
-		IsDefault: true, ExpiresAt: ptr(at(30 * 24 * time.Hour)), LastValidatedAt: ptr(at(time.Minute)),
+		IsDefault: true, ExpiresAt: ptr(at(time.Hour)), LastValidatedAt: ptr(at(time.Minute)),
 		CreatedAt: t0, UpdatedAt: at(time.Second),
 	}
 }
@@ -62,8 +62,13 @@ func storedAccount(a domain.CloudAccount) domain.CloudAccount {
 	return a
 }
 
+// mustAccount creates a; credentials without an expiry take the account's, which the store
+// keeps in one place.
 func mustAccount(t *testing.T, s store.Store, a domain.CloudAccount, c domain.Credentials) domain.CloudAccount {
 	t.Helper()
+	if c.ExpiresAt == nil {
+		c.ExpiresAt = a.ExpiresAt
+	}
 	got, err := s.CreateCloudAccount(t.Context(), store.CreateCloudAccountParams{Account: a, Credentials: c})
 	must(t, "CreateCloudAccount("+a.ID+")", err)
 	return got
@@ -127,8 +132,18 @@ func testCredentials(t *testing.T, s store.Store) {
 	got, err = s.GetCredentials(ctx, id)
 	must(t, "GetCredentials after SaveCredentials", err)
 	checkEqual(t, "GetCredentials after SaveCredentials", got, tokenOnly)
-	if a := getAccount(t, s, "o1", "a1"); !a.UpdatedAt.Equal(at(time.Hour).Truncate(time.Microsecond)) {
+	a := getAccount(t, s, "o1", "a1")
+	if !a.UpdatedAt.Equal(at(time.Hour).Truncate(time.Microsecond)) {
 		t.Errorf("UpdatedAt after SaveCredentials(At: t0+1h) = %v, want %v", a.UpdatedAt, stored(at(time.Hour)))
+	}
+	if a.ExpiresAt != nil {
+		t.Errorf("account ExpiresAt after SaveCredentials(no expiry) = %v, want nil: it is the credentials' expiry", a.ExpiresAt)
+	}
+	refreshed := fullCredentials()
+	refreshed.ExpiresAt = ptr(at(48 * time.Hour))
+	must(t, "SaveCredentials", s.SaveCredentials(ctx, store.SaveCredentialsParams{OrgID: "o1", ID: "a1", Credentials: refreshed, At: at(2 * time.Hour)}))
+	if a := getAccount(t, s, "o1", "a1"); a.ExpiresAt == nil || !a.ExpiresAt.Equal(stored(at(48*time.Hour))) {
+		t.Errorf("account ExpiresAt after SaveCredentials = %v, want %v", a.ExpiresAt, stored(at(48*time.Hour)))
 	}
 }
 
@@ -221,11 +236,11 @@ func testUpdateCloudAccount(t *testing.T, s store.Store) {
 	update := fullAccount("o1", "a1")
 	update.CreatedAt = at(-time.Hour) // ignored: CreatedAt never changes
 	update.IsDefault = true           // ignored: only SetDefaultCloudAccount changes it
-	update.UpdatedAt = at(time.Hour)
+	update.UpdatedAt = at(time.Hour)  // ExpiresAt is ignored too: only SaveCredentials changes it
 	got, err := s.UpdateCloudAccount(t.Context(), update)
 	must(t, "UpdateCloudAccount", err)
 	want := storedAccount(update)
-	want.CreatedAt, want.IsDefault = before.CreatedAt, false
+	want.CreatedAt, want.IsDefault, want.ExpiresAt = before.CreatedAt, false, nil
 	checkEqual(t, "UpdateCloudAccount", got, want)
 	checkEqual(t, "GetCloudAccount after UpdateCloudAccount", getAccount(t, s, "o1", "a1"), want)
 

@@ -73,13 +73,12 @@ CREATE TABLE cloud_accounts (
     auth_type            text NOT NULL,
     scopes               text NOT NULL, -- space-separated
     is_default           boolean NOT NULL,
-    expires_at           timestamptz,
     last_validated_at    timestamptz,
     created_at           timestamptz NOT NULL,
     updated_at           timestamptz NOT NULL,
     access_token_sealed  bytea, -- credentials, sealed by package secret
     refresh_token_sealed bytea,
-    token_expires_at     timestamptz
+    token_expires_at     timestamptz -- the access token's expiry, which is also the account's
 );
 CREATE INDEX cloud_accounts_org ON cloud_accounts (org_id, created_at);
 CREATE UNIQUE INDEX cloud_accounts_team ON cloud_accounts (org_id, provider, team_uuid)

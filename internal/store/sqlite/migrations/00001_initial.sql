@@ -76,13 +76,12 @@ CREATE TABLE cloud_accounts (
     auth_type            TEXT NOT NULL,
     scopes               TEXT NOT NULL, -- space-separated
     is_default           INTEGER NOT NULL,
-    expires_at           TEXT,
     last_validated_at    TEXT,
     created_at           TEXT NOT NULL,
     updated_at           TEXT NOT NULL,
     access_token_sealed  BLOB, -- credentials, sealed by package secret
     refresh_token_sealed BLOB,
-    token_expires_at     TEXT
+    token_expires_at     TEXT -- the access token's expiry, which is also the account's
 ) STRICT;
 CREATE INDEX cloud_accounts_org ON cloud_accounts (org_id, created_at);
 CREATE UNIQUE INDEX cloud_accounts_team ON cloud_accounts (org_id, provider, team_uuid)
