@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,23 @@ func clickAndLoad(t *testing.T, ctx context.Context, sel string) {
 	waitJS(t, ctx, `window.berthLeaving !== true && document.readyState === "complete"`)
 }
 
+// screenshot saves the tab as name.png in $BERTH_SCREENSHOTS, when it is set, for people
+// reviewing the UI; tests never compare pictures.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("BERTH_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	}
+	if err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
 // waitJS polls a JavaScript condition until it holds; errors while a page loads are retried.
 func waitJS(t *testing.T, ctx context.Context, cond string) {
 	t.Helper()
@@ -134,6 +152,7 @@ func consentInNewTab(t *testing.T, ctx context.Context, team, decision string) (
 	}
 	option := fmt.Sprintf(`//select[@id="account"]/option[contains(., %q)]`, team)
 	run(t, tab, "open the consent page", chromedp.WaitVisible(button("Authorize application")), chromedp.WaitReady(option))
+	screenshot(t, tab, "consent")
 	value, err := chromedp.Run(tab, chromedp.AttributeValue(option, "value"))
 	if err != nil || !value.Exists {
 		t.Fatalf("consent page has no account option for %s: %v", team, err)
@@ -198,6 +217,7 @@ func TestBrowserConnectRenameDefaultRefreshAndDeny(t *testing.T) {
 		chromedp.WaitVisible(row+`//td[contains(., "sammy@example.com")]`),
 		chromedp.WaitVisible(row+`//span[normalize-space()="Default"]`),
 	)
+	screenshot(t, ctx, "connected")
 	if badgeColor := eval[string](t, ctx, `getComputedStyle(document.querySelector('.status-active')).color`); badgeColor != "rgb(18, 122, 60)" {
 		t.Errorf("Active badge colour = %s, want green", badgeColor)
 	}
@@ -242,10 +262,12 @@ func TestBrowserConnectRenameDefaultRefreshAndDeny(t *testing.T) {
 	run(t, tab, "see Authorization Denied in the tab",
 		chromedp.WaitVisible(`//strong[normalize-space()="Authorization Denied"]`),
 	)
+	screenshot(t, tab, "denied-tab")
 	run(t, ctx, "see Authorization Denied on the page",
 		chromedp.WaitVisible(`//div[@id="flash"]//strong[normalize-space()="Authorization Denied"]`),
 		chromedp.WaitVisible(`//div[@id="flash"]//p[contains(., "Click Add Account again and click Authorize application")]`),
 	)
+	screenshot(t, ctx, "denied-page")
 	if rows := eval[int](t, ctx, `document.querySelectorAll('tr.account').length`); rows != 2 {
 		t.Errorf("after Deny there are %d accounts, want 2", rows)
 	}
