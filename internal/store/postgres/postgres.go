@@ -15,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/berth-dev/berth/internal/store"
 	"github.com/berth-dev/berth/internal/store/sqlstore"
@@ -68,7 +67,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		if err := db.migrateBerth(ctx); err != nil {
 			return err
 		}
-		return db.migrateRiver(ctx)
+		return sqlstore.MigrateRiver(ctx, db.RiverDriver())
 	})
 }
 
@@ -105,21 +104,6 @@ func (db *DB) migrateBerth(ctx context.Context) error {
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate postgres: %w", err)
-	}
-	return nil
-}
-
-// migrateRiver runs River's own migrations. River v0.47 qualifies its tables only when
-// rivermigrate.Config.Schema is set; left empty (as here) its SQL is unqualified and its
-// existence checks use current_schema(), so everything lands in the first schema of the
-// connection's search_path, like Berth's tables. pgtest relies on this.
-func (db *DB) migrateRiver(ctx context.Context) error {
-	migrator, err := rivermigrate.New(db.RiverDriver(), nil)
-	if err != nil {
-		return fmt.Errorf("migrate postgres river: %w", err)
-	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("migrate postgres river: %w", err)
 	}
 	return nil
 }

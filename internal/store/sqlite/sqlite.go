@@ -15,7 +15,6 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -95,14 +94,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate sqlite: %w", err)
 	}
-	migrator, err := rivermigrate.New(db.RiverDriver(), nil)
-	if err != nil {
-		return fmt.Errorf("migrate sqlite river: %w", err)
-	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("migrate sqlite river: %w", err)
-	}
-	return nil
+	return sqlstore.MigrateRiver(ctx, db.RiverDriver())
 }
 
 // RiverDriver returns a River driver over the same *sql.DB, for building a River client.

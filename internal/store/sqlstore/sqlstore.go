@@ -10,6 +10,8 @@ import (
 
 	"github.com/berth-dev/berth/internal/domain"
 	"github.com/berth-dev/berth/internal/store"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivermigrate"
 )
 
 // Dialect is what differs between the engines; everything else is shared SQL with $n placeholders.
@@ -134,4 +136,19 @@ func queryList[T any](ctx context.Context, s *Store, op string, scan func(rowSca
 		return nil, s.fail(op, err)
 	}
 	return out, nil
+}
+
+// MigrateRiver applies River's own migrations through driver. River v0.47 qualifies its tables
+// only when rivermigrate.Config.Schema is set; left empty (as here) its SQL is unqualified and
+// its existence checks use current_schema(), so on PostgreSQL everything lands in the first
+// schema of the connection's search_path, like Berth's tables. pgtest relies on this.
+func MigrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) error {
+	migrator, err := rivermigrate.New(driver, nil)
+	if err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate river: %w", err)
+	}
+	return nil
 }
