@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -207,5 +208,35 @@ func TestSandboxModeServesItsSimulator(t *testing.T) {
 	}
 	if status, body := p.get("/healthz"); status != 200 || !strings.Contains(body, "ok") {
 		t.Errorf("GET /healthz = %d %s", status, body)
+	}
+}
+
+func TestAPIKeysFromSettings(t *testing.T) {
+	t.Parallel()
+	b := startBerth(t, berthOptions{engine: "sqlite"})
+	p := b.signUp(t, "ada@example.com", "Analytical Engines")
+	status, page := p.post("/settings/api-keys", url.Values{"name": {"deploy script"}})
+	secretKey := regexp.MustCompile(`<code id="new-api-key">(berth_[^<]+)</code>`).FindStringSubmatch(page)
+	if status != 200 || secretKey == nil {
+		t.Fatalf("create API key = %d, want the new key shown once:\n%s", status, page)
+	}
+	b.shown = append(b.shown, secretKey[1]) // the page above showed the key on purpose, once
+	c := &apiClient{t: t, b: b, http: b.client(), key: secretKey[1]}
+	if status, _ := c.do("GET", "/api/v1/cloud-accounts", ""); status != 200 {
+		t.Errorf("API with the new key = %d, want 200", status)
+	}
+	_, page = p.get("/settings/api-keys")
+	if strings.Contains(page, secretKey[1]) || !strings.Contains(page, "deploy script") {
+		t.Errorf("the key list shows the key again or lacks its name:\n%s", page)
+	}
+	id := regexp.MustCompile(`/settings/api-keys/([0-9a-f-]+)/revoke`).FindStringSubmatch(page)
+	if id == nil {
+		t.Fatalf("no Revoke button:\n%s", page)
+	}
+	if _, page = p.post("/settings/api-keys/"+id[1]+"/revoke", nil); !strings.Contains(page, "Revoked") {
+		t.Errorf("after Revoke the list does not say Revoked:\n%s", page)
+	}
+	if status, body := c.do("GET", "/api/v1/cloud-accounts", ""); status != 401 {
+		t.Errorf("API with the revoked key = %d %v, want 401", status, body)
 	}
 }

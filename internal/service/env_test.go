@@ -38,6 +38,7 @@ type env struct {
 
 type envOptions struct {
 	scopes []string
+	apiURL string // where Berth thinks DigitalOcean's API is; default the simulator
 }
 
 func newEnv(t *testing.T, opts ...envOptions) *env {
@@ -67,8 +68,11 @@ func newEnv(t *testing.T, opts ...envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.apiURL == "" {
+		o.apiURL = sim.URL
+	}
 	do := digitalocean.New(digitalocean.Options{
-		OAuthURL: sim.URL, APIURL: sim.URL, ClientID: testClientID, ClientSecret: "test-secret",
+		OAuthURL: sim.URL, APIURL: o.apiURL, ClientID: testClientID, ClientSecret: "test-secret",
 		RedirectURL: testRedirectURI, Scopes: o.scopes,
 	})
 	svc := service.New(service.Deps{Store: db.Store, Sealer: sealer, OAuth: do, Accounts: do, Now: clock.Now})

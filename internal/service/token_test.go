@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -54,5 +56,23 @@ func TestConnectTokenRejections(t *testing.T) {
 	}
 	if accounts, _ := e.svc.ListAccounts(e.ctx, e.admin); len(accounts) != 0 {
 		t.Errorf("after rejected tokens: %d accounts, want 0", len(accounts))
+	}
+}
+
+func TestUnreachableDigitalOceanStoresNothing(t *testing.T) {
+	t.Parallel()
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close() // nothing listens there any more
+	e := newEnv(t, envOptions{apiURL: dead.URL})
+	_, err := e.svc.ConnectToken(e.ctx, e.admin, service.ConnectTokenParams{Provider: domain.ProviderDigitalOcean, Token: dosim.SeedToken})
+	if problemCode(err) != service.CodeProviderUnreachable {
+		t.Errorf("ConnectToken(unreachable) = %v, want %s", err, service.CodeProviderUnreachable)
+	}
+	_, err = e.svc.CompleteOAuth(e.ctx, e.admin, e.consent(t, e.admin, "authorize", 0))
+	if problemCode(err) != service.CodeProviderUnreachable {
+		t.Errorf("CompleteOAuth(API unreachable) = %v, want %s", err, service.CodeProviderUnreachable)
+	}
+	if accounts, _ := e.svc.ListAccounts(e.ctx, e.admin); len(accounts) != 0 {
+		t.Errorf("after failures: %d accounts, want 0", len(accounts))
 	}
 }
