@@ -35,8 +35,9 @@ type berth struct {
 }
 
 type berthOptions struct {
-	engine  string
-	sandbox bool
+	engine    string
+	sandbox   bool
+	configure func(*config.Config) // changes the configuration before Berth starts
 }
 
 // startBerth runs Berth on a loopback port until the test ends.
@@ -60,6 +61,9 @@ func startBerth(t *testing.T, o berthOptions) *berth {
 		b.Sim = dosimtest.Start(t, dosim.Options{Seed: true, Clients: []dosim.Client{{ID: "berth-test", Secret: "test-secret", RedirectURI: redirect, Name: "Berth"}}})
 		cfg.DOClientID, cfg.DOClientSecret = "berth-test", "test-secret"
 		cfg.DOOAuthURL, cfg.DOAPIURL = b.Sim.URL, b.Sim.URL
+	}
+	if o.configure != nil {
+		o.configure(&cfg)
 	}
 	log := slog.New(slog.NewTextHandler(b.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())

@@ -47,6 +47,15 @@ type Config struct {
 	OpenSignup bool
 	// SessionTTL is how long a browser session lasts (BERTH_SESSION_TTL, default 336h).
 	SessionTTL time.Duration
+	// RefreshWindow: OAuth tokens expiring within it are refreshed ahead of time
+	// (BERTH_REFRESH_WINDOW, default 168h).
+	RefreshWindow time.Duration
+	// ValidateEvery is how often every connection is re-validated at the least
+	// (BERTH_VALIDATE_EVERY, default 24h).
+	ValidateEvery time.Duration
+	// CheckEvery is how often Berth looks for connections due a refresh or a validation
+	// (BERTH_CHECK_EVERY, default 5m).
+	CheckEvery time.Duration
 	// LogLevel is debug, info, warn or error (BERTH_LOG_LEVEL, default info).
 	LogLevel string
 }
@@ -54,11 +63,14 @@ type Config struct {
 // Default returns the configuration with every default filled in.
 func Default() Config {
 	return Config{
-		Addr:       "127.0.0.1:8080",
-		DataDir:    "./berth-data",
-		DOScopes:   "read write",
-		SessionTTL: 14 * 24 * time.Hour,
-		LogLevel:   "info",
+		Addr:          "127.0.0.1:8080",
+		DataDir:       "./berth-data",
+		DOScopes:      "read write",
+		SessionTTL:    14 * 24 * time.Hour,
+		RefreshWindow: 7 * 24 * time.Hour,
+		ValidateEvery: 24 * time.Hour,
+		CheckEvery:    5 * time.Minute,
+		LogLevel:      "info",
 	}
 }
 
@@ -85,12 +97,18 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 		}
 		c.OpenSignup = b
 	}
-	if v, ok := lookup("BERTH_SESSION_TTL"); ok {
-		d, err := time.ParseDuration(strings.TrimSpace(v))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("BERTH_SESSION_TTL: want a duration such as 336h, got %q", v))
+	durations := map[string]*time.Duration{
+		"BERTH_SESSION_TTL": &c.SessionTTL, "BERTH_REFRESH_WINDOW": &c.RefreshWindow,
+		"BERTH_VALIDATE_EVERY": &c.ValidateEvery, "BERTH_CHECK_EVERY": &c.CheckEvery,
+	}
+	for name, field := range durations {
+		if v, ok := lookup(name); ok {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: want a duration such as 24h or 5m, got %q", name, v))
+			}
+			*field = d
 		}
-		c.SessionTTL = d
 	}
 	return c, errors.Join(errs...)
 }
@@ -131,6 +149,11 @@ func (c *Config) Normalize() error {
 	}
 	if c.SessionTTL < time.Minute {
 		errs = append(errs, fmt.Errorf("BERTH_SESSION_TTL: want at least 1m, got %s", c.SessionTTL))
+	}
+	for name, d := range map[string]time.Duration{"BERTH_REFRESH_WINDOW": c.RefreshWindow, "BERTH_VALIDATE_EVERY": c.ValidateEvery, "BERTH_CHECK_EVERY": c.CheckEvery} {
+		if d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: want a positive duration, got %s", name, d))
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -40,6 +40,8 @@ func TestNormalizeErrorsNameTheSetting(t *testing.T) {
 		{map[string]string{"BERTH_DO_SCOPES": "  "}, "BERTH_DO_SCOPES"},
 		{map[string]string{"BERTH_LOG_LEVEL": "loud"}, "BERTH_LOG_LEVEL"},
 		{map[string]string{"BERTH_SESSION_TTL": "1s"}, "BERTH_SESSION_TTL"},
+		{map[string]string{"BERTH_REFRESH_WINDOW": "0s"}, "BERTH_REFRESH_WINDOW"},
+		{map[string]string{"BERTH_CHECK_EVERY": "soon"}, "BERTH_CHECK_EVERY"},
 	}
 	for _, tt := range tests {
 		c, err := FromEnv(lookupFrom(tt.env))

@@ -49,6 +49,8 @@ type Options struct {
 	Logger   *slog.Logger
 	// PurgeEvery is how often expired sessions and OAuth states are deleted (default 1h).
 	PurgeEvery time.Duration
+	// ScheduleEvery is how often accounts due a refresh or a validation are looked for (default 5m).
+	ScheduleEvery time.Duration
 }
 
 // NewQueue builds a River client on driver with Berth's workers and periodic jobs.
@@ -56,8 +58,13 @@ func NewQueue[TTx any](driver riverdriver.Driver[TTx], o Options) (Queue, error)
 	if o.PurgeEvery == 0 {
 		o.PurgeEvery = time.Hour
 	}
+	if o.ScheduleEvery == 0 {
+		o.ScheduleEvery = 5 * time.Minute
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &PurgeExpiredWorker{Services: o.Services, Logger: o.Logger})
+	river.AddWorker(workers, &ValidateAccountWorker{Services: o.Services, Logger: o.Logger})
+	river.AddWorker(workers, &ScheduleDueWorker[TTx]{Services: o.Services, Logger: o.Logger})
 	client, err := river.NewClient(driver, &river.Config{
 		Logger:  o.Logger,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
@@ -66,6 +73,9 @@ func NewQueue[TTx any](driver riverdriver.Driver[TTx], o Options) (Queue, error)
 			river.NewPeriodicJob(river.PeriodicInterval(o.PurgeEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return PurgeExpiredArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "purge_expired", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(o.ScheduleEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return ScheduleDueArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "schedule_due_accounts", RunOnStart: true}),
 		},
 	})
 	if err != nil {

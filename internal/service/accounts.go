@@ -1,8 +1,10 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/berth-dev/berth/internal/domain"
 	"github.com/berth-dev/berth/internal/provider"
@@ -68,17 +70,35 @@ func (s *Services) rename(ctx context.Context, tx store.Store, acct domain.Cloud
 // they are near expiry or refused, and records the outcome in the account's status. An error
 // means validation could not finish; a refused token is an outcome (status Expired), not an error.
 func (s *Services) ValidateAccount(ctx context.Context, a Actor, id string) (domain.CloudAccount, error) {
-	acct, err := s.GetAccount(ctx, a, id)
+	return s.validate(ctx, store.GetCloudAccountParams{OrgID: a.OrgID, ID: id})
+}
+
+// ValidateAccountAsSystem is ValidateAccount for Berth's own jobs, which act for no person.
+func (s *Services) ValidateAccountAsSystem(ctx context.Context, orgID, id string) (domain.CloudAccount, error) {
+	return s.validate(ctx, store.GetCloudAccountParams{OrgID: orgID, ID: id})
+}
+
+// DueAccounts lists accounts, of every organization, whose token is within the refresh window
+// or that were not validated for ValidateEvery; at most limit, least recently validated first.
+func (s *Services) DueAccounts(ctx context.Context, limit int) ([]domain.CloudAccount, error) {
+	now := s.now()
+	return s.d.Store.ListDueCloudAccounts(ctx, store.ListDueCloudAccountsParams{
+		RefreshBefore: now.Add(s.d.RefreshWindow), ValidateBefore: now.Add(-s.d.ValidateEvery), Limit: limit,
+	})
+}
+
+func (s *Services) validate(ctx context.Context, id store.GetCloudAccountParams) (domain.CloudAccount, error) {
+	acct, err := s.d.Store.GetCloudAccount(ctx, id)
 	if err != nil {
 		return acct, err
 	}
-	token, err := s.usableToken(ctx, acct)
+	token, seen, err := s.usableToken(ctx, acct)
 	if err != nil {
 		return s.recordFailure(ctx, acct, err)
 	}
 	info, err := s.d.Accounts.Account(ctx, token)
 	if domain.ProviderErrorKindOf(err) == domain.ProviderUnauthorized && acct.AuthType == domain.AuthOAuth {
-		if token, err = s.refresh(ctx, acct); err == nil {
+		if token, err = s.refresh(ctx, acct, seen); err == nil {
 			info, err = s.d.Accounts.Account(ctx, token)
 		}
 	}
@@ -100,29 +120,56 @@ func (s *Services) knownScopes(acct domain.CloudAccount) []string {
 	return nil
 }
 
-// usableToken opens the account's access token, refreshing it first when it is near expiry.
-func (s *Services) usableToken(ctx context.Context, acct domain.CloudAccount) (string, error) {
+// usableToken opens the account's access token, refreshing it first when it is near expiry;
+// it also returns the sealed token it started from, for refresh to compare against.
+func (s *Services) usableToken(ctx context.Context, acct domain.CloudAccount) (string, []byte, error) {
 	creds, err := s.d.Store.GetCredentials(ctx, store.GetCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID})
 	if err != nil {
-		return "", fmt.Errorf("get credentials: %w", err)
+		return "", nil, fmt.Errorf("get credentials: %w", err)
 	}
 	if acct.AuthType == domain.AuthOAuth && creds.ExpiresAt != nil && creds.ExpiresAt.Before(s.now().Add(s.d.RefreshWindow)) {
-		return s.refresh(ctx, acct)
+		token, err := s.refresh(ctx, acct, creds.AccessTokenSealed)
+		return token, creds.AccessTokenSealed, err
 	}
 	access, err := s.d.Sealer.Open(creds.AccessTokenSealed, credentialAAD(acct.ID, "access_token"))
 	if err != nil {
-		return "", fmt.Errorf("open access token: %w", err)
+		return "", nil, fmt.Errorf("open access token: %w", err)
 	}
-	return string(access), nil
+	return string(access), creds.AccessTokenSealed, nil
 }
 
-// refresh trades the account's refresh token for a new pair and saves both with the expiry
-// together; an answer without a refresh token keeps the old one.
-func (s *Services) refresh(ctx context.Context, acct domain.CloudAccount) (string, error) {
-	creds, err := s.d.Store.GetCredentials(ctx, store.GetCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID})
-	if err != nil {
-		return "", fmt.Errorf("get credentials: %w", err)
-	}
+// refreshTimeout bounds a refresh, which holds the account's lock while DigitalOcean answers.
+const refreshTimeout = 15 * time.Second
+
+// refresh is the one path that spends a refresh token. Under the account's lock (a row lock on
+// PostgreSQL) it re-reads the credentials: if they changed since the caller read seen, another
+// worker refreshed and its token is used. Otherwise it refreshes and saves access token, refresh
+// token and expiry together in the same transaction; an answer without a refresh token keeps
+// the old one. On any failure the transaction rolls back and nothing is written.
+func (s *Services) refresh(ctx context.Context, acct domain.CloudAccount, seen []byte) (string, error) {
+	id := store.GetCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID}
+	var token string
+	err := s.d.Store.InTx(ctx, func(tx store.Store) error {
+		if _, err := tx.LockCloudAccount(ctx, id); err != nil {
+			return err
+		}
+		creds, err := tx.GetCredentials(ctx, id)
+		if err != nil {
+			return fmt.Errorf("get credentials: %w", err)
+		}
+		if !bytes.Equal(creds.AccessTokenSealed, seen) {
+			access, err := s.d.Sealer.Open(creds.AccessTokenSealed, credentialAAD(acct.ID, "access_token"))
+			token = string(access)
+			return err
+		}
+		token, err = s.refreshLocked(ctx, tx, acct, creds)
+		return err
+	})
+	return token, err
+}
+
+// refreshLocked spends the refresh token in creds and saves the new pair in tx.
+func (s *Services) refreshLocked(ctx context.Context, tx store.Store, acct domain.CloudAccount, creds domain.Credentials) (string, error) {
 	if len(creds.RefreshTokenSealed) == 0 {
 		return "", &domain.ProviderError{Kind: domain.ProviderInvalidGrant, Message: "no refresh token stored"}
 	}
@@ -130,7 +177,9 @@ func (s *Services) refresh(ctx context.Context, acct domain.CloudAccount) (strin
 	if err != nil {
 		return "", fmt.Errorf("open refresh token: %w", err)
 	}
-	tok, err := s.d.OAuth.Refresh(ctx, string(rt))
+	refreshCtx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
+	tok, err := s.d.OAuth.Refresh(refreshCtx, string(rt))
 	if err != nil {
 		return "", err
 	}
@@ -141,7 +190,7 @@ func (s *Services) refresh(ctx context.Context, acct domain.CloudAccount) (strin
 	if err != nil {
 		return "", err
 	}
-	err = s.d.Store.SaveCredentials(ctx, store.SaveCredentialsParams{OrgID: acct.OrgID, ID: acct.ID, Credentials: sealed, At: s.now()})
+	err = tx.SaveCredentials(ctx, store.SaveCredentialsParams{OrgID: acct.OrgID, ID: acct.ID, Credentials: sealed, At: s.now()})
 	if err != nil {
 		return "", fmt.Errorf("save refreshed credentials: %w", err)
 	}

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,5 +129,50 @@ func TestAccountsAreScopedToTheOrganization(t *testing.T) {
 	}
 	if list, _ := e.svc.ListAccounts(e.ctx, eve); len(list) != 0 {
 		t.Errorf("ListAccounts(other org) = %d accounts, want 0", len(list))
+	}
+}
+
+func TestConcurrentValidationsRefreshOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.connectOAuth(t, 0).Account
+	e.clock.Advance(25 * 24 * time.Hour)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			if got, err := e.svc.ValidateAccountAsSystem(e.ctx, a.OrgID, a.ID); err != nil || got.Status != domain.StatusActive {
+				t.Errorf("ValidateAccountAsSystem() = %s, %v; want active", got.Status, err)
+			}
+		})
+	}
+	wg.Wait()
+	if grants := e.sim.TokenGrants(testClientID); grants.RefreshToken != 1 || grants.RefreshTokenRejected != 0 {
+		t.Errorf("10 concurrent validations made refresh grants %+v, want exactly one accepted and none refused", grants)
+	}
+}
+
+func TestDueAccounts(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.connectOAuth(t, 0).Account
+	if due, _ := e.svc.DueAccounts(e.ctx, 10); len(due) != 0 {
+		t.Errorf("fresh account is due: %+v", due)
+	}
+	e.clock.Advance(25 * time.Hour) // not validated for a day
+	if due, _ := e.svc.DueAccounts(e.ctx, 10); len(due) != 1 || due[0].ID != a.ID {
+		t.Errorf("after a day DueAccounts() = %+v, want the account", due)
+	}
+	if _, err := e.svc.ValidateAccountAsSystem(e.ctx, a.OrgID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := e.svc.DueAccounts(e.ctx, 10); len(due) != 0 {
+		t.Errorf("just validated account is due: %+v", due)
+	}
+	e.clock.Advance(23 * 24 * time.Hour) // token within the 7-day window, validated hours ago
+	if _, err := e.svc.ValidateAccountAsSystem(e.ctx, a.OrgID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := e.svc.DueAccounts(e.ctx, 10); len(due) != 0 {
+		t.Errorf("refreshed account is still due: %+v", due)
 	}
 }

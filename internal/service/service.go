@@ -29,6 +29,8 @@ type Deps struct {
 	OpenSignup bool             // anyone may create an organization, not only the first visitor
 	// RefreshWindow is how close to expiry an OAuth token is refreshed before use (default 7 days).
 	RefreshWindow time.Duration
+	// ValidateEvery is how often every account is re-validated at the least (default 24h).
+	ValidateEvery time.Duration
 }
 
 // Services bundles Berth's use cases around one set of dependencies.
@@ -46,6 +48,9 @@ func New(d Deps) *Services {
 	}
 	if d.RefreshWindow == 0 {
 		d.RefreshWindow = 7 * 24 * time.Hour
+	}
+	if d.ValidateEvery == 0 {
+		d.ValidateEvery = 24 * time.Hour
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)

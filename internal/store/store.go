@@ -148,6 +148,13 @@ type CloudAccounts interface {
 	// SetDefaultCloudAccount makes one account the default for its provider and clears the others;
 	// IsDefault false clears just this one.
 	SetDefaultCloudAccount(ctx context.Context, p SetDefaultCloudAccountParams) error
+	// LockCloudAccount locks one account until the surrounding transaction ends, so that one
+	// worker at a time, in any process, changes its credentials; it must run inside InTx.
+	LockCloudAccount(ctx context.Context, p GetCloudAccountParams) (domain.CloudAccount, error)
+	// ListDueCloudAccounts lists accounts, of every organization, that need a look: OAuth
+	// accounts not Expired whose token expires before RefreshBefore, and accounts last validated
+	// before ValidateBefore (or never). Least recently validated first, at most Limit.
+	ListDueCloudAccounts(ctx context.Context, p ListDueCloudAccountsParams) ([]domain.CloudAccount, error)
 	GetCredentials(ctx context.Context, p GetCloudAccountParams) (domain.Credentials, error)
 	SaveCredentials(ctx context.Context, p SaveCredentialsParams) error
 	DeleteCloudAccount(ctx context.Context, p GetCloudAccountParams) error
@@ -171,6 +178,13 @@ type FindCloudAccountByTeamParams struct {
 	OrgID    string
 	Provider domain.Provider
 	TeamUUID string
+}
+
+// ListDueCloudAccountsParams selects accounts due for a refresh or a validation.
+type ListDueCloudAccountsParams struct {
+	RefreshBefore  time.Time
+	ValidateBefore time.Time
+	Limit          int
 }
 
 // SetDefaultCloudAccountParams sets or clears the default flag of one account.

@@ -28,6 +28,7 @@ var dialect = sqlstore.Dialect{
 	TimeValue:             func(t time.Time) any { return t },
 	IsUniqueViolation:     hasSQLState("23505"),
 	IsForeignKeyViolation: hasSQLState("23503"),
+	LockRows:              " FOR UPDATE",
 }
 
 // hasSQLState returns a func that reports whether an error is a *pgconn.PgError with code.

@@ -30,6 +30,7 @@ var dialect = sqlstore.Dialect{
 	TimeValue:             func(t time.Time) any { return sqlstore.TextTime(t) },
 	IsUniqueViolation:     hasCode(sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY),
 	IsForeignKeyViolation: hasCode(sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY),
+	LockRows:              "", // _txlock=immediate: every transaction holds the write lock
 }
 
 // hasCode returns a func that reports whether an error is a *sqlite.Error with one of codes.
@@ -75,7 +76,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func dsn(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "busy_timeout(30000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()

@@ -62,7 +62,7 @@ func TestPragmas(t *testing.T) {
 	tests := []struct{ pragma, want string }{
 		{"journal_mode", "wal"},
 		{"foreign_keys", "1"},
-		{"busy_timeout", "10000"},
+		{"busy_timeout", "30000"},
 	}
 	for _, tt := range tests {
 		var got string

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/berth-dev/berth/internal/domain"
 	"github.com/berth-dev/berth/internal/store"
@@ -63,6 +64,28 @@ func (s *Store) FindCloudAccountByTeam(ctx context.Context, p store.FindCloudAcc
 		p.OrgID, p.Provider, p.TeamUUID)
 	a, err := scanCloudAccount(row)
 	return a, s.fail("find cloud account by team", err)
+}
+
+// LockCloudAccount reads an account and locks it until the transaction ends.
+func (s *Store) LockCloudAccount(ctx context.Context, p store.GetCloudAccountParams) (domain.CloudAccount, error) {
+	if s.tx == nil {
+		return domain.CloudAccount{}, fmt.Errorf("lock cloud account: must run inside InTx")
+	}
+	row := s.q.QueryRowContext(ctx,
+		`SELECT `+cloudAccountColumns+` FROM cloud_accounts WHERE org_id = $1 AND id = $2`+s.dialect.LockRows,
+		p.OrgID, p.ID)
+	a, err := scanCloudAccount(row)
+	return a, s.fail("lock cloud account", err)
+}
+
+// ListDueCloudAccounts lists accounts due for a refresh or a validation, across organizations.
+func (s *Store) ListDueCloudAccounts(ctx context.Context, p store.ListDueCloudAccountsParams) ([]domain.CloudAccount, error) {
+	return queryList(ctx, s, "list due cloud accounts", scanCloudAccount,
+		`SELECT `+cloudAccountColumns+` FROM cloud_accounts
+		WHERE (auth_type = 'oauth' AND status <> 'expired' AND token_expires_at < $1)
+			OR last_validated_at IS NULL OR last_validated_at < $2
+		ORDER BY last_validated_at IS NOT NULL, last_validated_at, id LIMIT $3`,
+		s.timeArg(p.RefreshBefore), s.timeArg(p.ValidateBefore), p.Limit)
 }
 
 // ListCloudAccounts returns an organization's accounts, oldest first.

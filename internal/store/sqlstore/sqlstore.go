@@ -23,6 +23,10 @@ type Dialect struct {
 	IsUniqueViolation func(error) bool
 	// IsForeignKeyViolation reports whether err says a referenced row does not exist.
 	IsForeignKeyViolation func(error) bool
+	// LockRows is appended to a SELECT to lock the rows it reads until the transaction ends
+	// (" FOR UPDATE"); empty where the transaction already holds the lock (SQLite's immediate
+	// transactions take the database's write lock when they begin).
+	LockRows string
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.

@@ -20,6 +20,8 @@ var cloudAccountTests = []test{
 	{"CloudAccounts/SetDefault", testSetDefaultCloudAccount},
 	{"CloudAccounts/Delete", testDeleteCloudAccount},
 	{"CloudAccounts/UnknownOrg", testCloudAccountUnknownOrg},
+	{"CloudAccounts/Lock", testLockCloudAccount},
+	{"CloudAccounts/Due", testListDueCloudAccounts},
 }
 
 // fullAccount has every field set.
