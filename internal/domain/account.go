@@ -91,6 +91,7 @@ type OAuthState struct {
 	SessionID      string
 	VerifierSealed []byte // the PKCE code verifier, sealed
 	Popup          bool   // the flow runs in a tab Berth opened, which closes itself at the end
+	AccountID      string // set when the flow reconnects this existing account
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
 }

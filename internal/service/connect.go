@@ -21,14 +21,25 @@ const oauthStateTTL = 10 * time.Minute
 // defaultAccountName is what a new DigitalOcean account is called until someone renames it.
 const defaultAccountName = "DigitalOcean"
 
-// StartOAuth begins the one-click connect: it records a single-use state bound to the actor's
-// session and returns DigitalOcean's consent page URL. Admins only.
-func (s *Services) StartOAuth(ctx context.Context, a Actor, popup bool) (string, error) {
+// StartOAuthParams shape a consent flow.
+type StartOAuthParams struct {
+	Popup     bool   // the flow runs in a tab Berth opened, which closes itself at the end
+	AccountID string // reconnect this account: new tokens on the same record
+}
+
+// StartOAuth begins the one-click connect (or a reconnect): it records a single-use state bound
+// to the actor's session and returns DigitalOcean's consent page URL. Admins only.
+func (s *Services) StartOAuth(ctx context.Context, a Actor, p StartOAuthParams) (string, error) {
 	if err := requireAdmin(a); err != nil {
 		return "", err
 	}
 	if a.SessionID == "" {
 		return "", fmt.Errorf("start OAuth: %w: a browser session is required", domain.ErrForbidden)
+	}
+	if p.AccountID != "" {
+		if _, err := s.GetAccount(ctx, a, p.AccountID); err != nil {
+			return "", err
+		}
 	}
 	state, verifier := randomToken(32), oauth2.GenerateVerifier()
 	id := hashToken(state)
@@ -39,7 +50,7 @@ func (s *Services) StartOAuth(ctx context.Context, a Actor, popup bool) (string,
 	now := s.now()
 	err = s.d.Store.CreateOAuthState(ctx, domain.OAuthState{
 		ID: id, Provider: domain.ProviderDigitalOcean, OrgID: a.OrgID, UserID: a.UserID, SessionID: a.SessionID,
-		VerifierSealed: sealed, Popup: popup, CreatedAt: now, ExpiresAt: now.Add(oauthStateTTL),
+		VerifierSealed: sealed, Popup: p.Popup, AccountID: p.AccountID, CreatedAt: now, ExpiresAt: now.Add(oauthStateTTL),
 	})
 	if err != nil {
 		return "", fmt.Errorf("save OAuth state: %w", err)
@@ -85,7 +96,7 @@ func (s *Services) CompleteOAuth(ctx context.Context, a Actor, cb OAuthCallback)
 	if err != nil {
 		return res, providerProblem(err, CodeTokenExchangeFailed)
 	}
-	res.Account, err = s.connect(ctx, a, connection{authType: domain.AuthOAuth, token: tok})
+	res.Account, err = s.connect(ctx, a, connection{authType: domain.AuthOAuth, token: tok, accountID: state.AccountID})
 	return res, err
 }
 
@@ -146,9 +157,10 @@ func accountName(name string) (string, error) {
 
 // connection is a set of tokens about to become (or refresh) a cloud account.
 type connection struct {
-	authType domain.AuthType
-	token    provider.Token
-	name     string // empty keeps the existing name, or the default for a new account
+	authType  domain.AuthType
+	token     provider.Token
+	name      string // empty keeps the existing name, or the default for a new account
+	accountID string // reconnect this account; it must be the same DigitalOcean team
 }
 
 // connect confirms the token with DigitalOcean, then creates the account, or updates the
@@ -172,15 +184,26 @@ func (s *Services) connect(ctx context.Context, a Actor, c connection) (domain.C
 		return err
 	})
 	if err != nil {
+		s.discard(ctx, c)
 		return domain.CloudAccount{}, err
 	}
 	s.d.Logger.InfoContext(ctx, "cloud account connected", "org_id", a.OrgID, "account_id", acct.ID, "auth_type", acct.AuthType)
 	return acct, nil
 }
 
+// discard revokes OAuth tokens that will not be stored, so nothing Berth got stays usable.
+func (s *Services) discard(ctx context.Context, c connection) {
+	if c.authType != domain.AuthOAuth {
+		return
+	}
+	if err := s.d.OAuth.Revoke(ctx, c.token.AccessToken); err != nil {
+		s.d.Logger.WarnContext(ctx, "revoke unused OAuth token", "error", err)
+	}
+}
+
 func (s *Services) upsertAccount(ctx context.Context, tx store.Store, a Actor, c connection, info provider.AccountInfo, scopes []string, caps []domain.Capability) (domain.CloudAccount, error) {
 	now := s.now()
-	acct, err := s.existingAccount(ctx, tx, a.OrgID, info.TeamUUID)
+	acct, err := s.targetAccount(ctx, tx, a.OrgID, c.accountID, info.TeamUUID)
 	if err != nil {
 		return acct, err
 	}
@@ -207,6 +230,22 @@ func (s *Services) upsertAccount(ctx context.Context, tx store.Store, a Actor, c
 		return acct, fmt.Errorf("save cloud account: %w", err)
 	}
 	return s.defaultIfFirst(ctx, tx, acct)
+}
+
+// targetAccount is the account a connection updates: the one being reconnected (which must be
+// the same team), else the organization's account for the team, else a zero account (new).
+func (s *Services) targetAccount(ctx context.Context, tx store.Store, orgID, accountID, teamUUID string) (domain.CloudAccount, error) {
+	if accountID == "" {
+		return s.existingAccount(ctx, tx, orgID, teamUUID)
+	}
+	acct, err := tx.GetCloudAccount(ctx, store.GetCloudAccountParams{OrgID: orgID, ID: accountID})
+	if err != nil {
+		return acct, fmt.Errorf("reconnect: %w", err)
+	}
+	if acct.TeamUUID != "" && acct.TeamUUID != teamUUID {
+		return acct, NewProblem(CodeReconnectWrongTeam, fmt.Errorf("authorized team %s, account is team %s", teamUUID, acct.TeamUUID))
+	}
+	return acct, nil
 }
 
 // existingAccount finds the organization's account for a DigitalOcean team, or returns a zero account.

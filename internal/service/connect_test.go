@@ -148,7 +148,7 @@ func TestOnlyAdminsConnectAndEdit(t *testing.T) {
 	member := e.admin
 	member.Role = domain.RoleMember
 	name := "x"
-	if _, err := e.svc.StartOAuth(e.ctx, member, true); !errors.Is(err, domain.ErrForbidden) {
+	if _, err := e.svc.StartOAuth(e.ctx, member, service.StartOAuthParams{Popup: true}); !errors.Is(err, domain.ErrForbidden) {
 		t.Errorf("StartOAuth(member) = %v, want ErrForbidden", err)
 	}
 	if _, err := e.svc.ConnectToken(e.ctx, member, service.ConnectTokenParams{Provider: domain.ProviderDigitalOcean, Token: dosim.SeedToken}); !errors.Is(err, domain.ErrForbidden) {

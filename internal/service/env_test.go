@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"context"
+	"errors"
+	"sync/atomic"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -27,7 +29,8 @@ const (
 
 // env is one Berth service layer on a fresh SQLite store, talking to a fresh simulator.
 type env struct {
-	svc    *service.Services
+	offline *atomic.Bool // true: every request to DigitalOcean fails as if the network were down
+	svc     *service.Services
 	sim    *dosimtest.Sim
 	clock  *testkit.Clock
 	store  store.Store
@@ -71,23 +74,30 @@ func newEnv(t *testing.T, opts ...envOptions) *env {
 	if o.apiURL == "" {
 		o.apiURL = sim.URL
 	}
+	offline := &atomic.Bool{}
 	do := digitalocean.New(digitalocean.Options{
 		OAuthURL: sim.URL, APIURL: o.apiURL, ClientID: testClientID, ClientSecret: "test-secret",
-		RedirectURL: testRedirectURI, Scopes: o.scopes,
+		RedirectURL: testRedirectURI, Scopes: o.scopes, HTTPClient: &http.Client{Transport: switchable{offline}},
 	})
 	svc := service.New(service.Deps{Store: db.Store, Sealer: sealer, OAuth: do, Accounts: do, Now: clock.Now})
 	grant, err := svc.SignUp(ctx, service.SignUpParams{Email: "ada@example.com", Password: "correct horse battery", OrganizationName: "Analytical Engines"})
 	if err != nil {
 		t.Fatalf("SignUp() = %v", err)
 	}
-	return &env{svc: svc, sim: sim, clock: clock, store: db.Store, sealer: sealer, admin: grant.Actor, ctx: ctx}
+	return &env{offline: offline, svc: svc, sim: sim, clock: clock, store: db.Store, sealer: sealer, admin: grant.Actor, ctx: ctx}
 }
 
 // consent starts the OAuth flow as actor, answers the simulator's consent page with decision
 // for the account option at index, and returns the callback DigitalOcean would send.
 func (e *env) consent(t *testing.T, actor service.Actor, decision string, index int) service.OAuthCallback {
 	t.Helper()
-	authURL, err := e.svc.StartOAuth(e.ctx, actor, true)
+	return e.consentFor(t, actor, service.StartOAuthParams{Popup: true}, decision, index)
+}
+
+// consentFor is consent with the flow's parameters (a reconnect names the account).
+func (e *env) consentFor(t *testing.T, actor service.Actor, p service.StartOAuthParams, decision string, index int) service.OAuthCallback {
+	t.Helper()
+	authURL, err := e.svc.StartOAuth(e.ctx, actor, p)
 	if err != nil {
 		t.Fatalf("StartOAuth() = %v", err)
 	}
@@ -149,4 +159,27 @@ func (e *env) revoke(t *testing.T, token string) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("revoke at simulator = %d, want 200", resp.StatusCode)
 	}
+}
+
+// accountStatusAtSimulator is the status /v2/account answers a token with.
+func (e *env) accountStatusAtSimulator(t *testing.T, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.sim.URL+"/v2/account", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// switchable is the default transport, or a dead network while off is true.
+type switchable struct{ off *atomic.Bool }
+
+func (s switchable) RoundTrip(r *http.Request) (*http.Response, error) {
+	if s.off.Load() {
+		return nil, errors.New("dial tcp: connect: network is unreachable")
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }

@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"errors"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"

@@ -29,6 +29,7 @@ const (
 	CodeWrongSessionForOAuth = "authorization_other_session"
 	CodeSignupClosed         = "signup_closed"
 	CodeInvalidCredentials   = "invalid_credentials"
+	CodeReconnectWrongTeam   = "reconnect_wrong_team"
 )
 
 // problems are the texts people see, by code.
@@ -59,6 +60,8 @@ var problems = map[string]Problem{
 		Detail: "DigitalOcean refused the request. Try again; if it keeps failing, contact DigitalOcean support with the request id."},
 	CodeSignupClosed: {Title: "Sign-up is closed",
 		Detail: "This Berth only lets the first visitor create an organization. Ask an admin of your organization for an invitation."},
+	CodeReconnectWrongTeam: {Title: "Different DigitalOcean team",
+		Detail: "You authorized a different DigitalOcean team than this account's, so nothing was changed. Click Reconnect again and pick the account's team on DigitalOcean's consent page."},
 	CodeInvalidCredentials: {Title: "Sign-in failed",
 		Detail: "The email or password is not right. Check both and try again."},
 }

@@ -7,9 +7,11 @@ import (
 )
 
 // oauthStart records the state and sends the browser to DigitalOcean's consent page;
-// popup=1 means the page runs in a tab Berth opened, which closes itself at the end.
+// popup=1 means the page runs in a tab Berth opened, which closes itself at the end, and
+// account=ID reconnects that account.
 func (h *Handler) oauthStart(w http.ResponseWriter, r *http.Request) {
-	url, err := h.svc.StartOAuth(r.Context(), actorOf(r), r.URL.Query().Get("popup") == "1")
+	q := r.URL.Query()
+	url, err := h.svc.StartOAuth(r.Context(), actorOf(r), service.StartOAuthParams{Popup: q.Get("popup") == "1", AccountID: q.Get("account")})
 	if err != nil {
 		h.failure(w, r, err)
 		return
