@@ -3,12 +3,12 @@ package service_test
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,12 +31,12 @@ const (
 type env struct {
 	offline *atomic.Bool // true: every request to DigitalOcean fails as if the network were down
 	svc     *service.Services
-	sim    *dosimtest.Sim
-	clock  *testkit.Clock
-	store  store.Store
-	sealer *secret.Sealer
-	admin  service.Actor
-	ctx    context.Context
+	sim     *dosimtest.Sim
+	clock   *testkit.Clock
+	store   store.Store
+	sealer  *secret.Sealer
+	admin   service.Actor
+	ctx     context.Context
 }
 
 type envOptions struct {

@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"errors"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
