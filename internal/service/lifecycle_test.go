@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"errors"
-	"strings"
 	"sync"
 	"testing"
 	"time"
