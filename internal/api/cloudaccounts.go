@@ -104,6 +104,28 @@ func (h *Handler) validateAccount(w http.ResponseWriter, r *http.Request) {
 	h.writeAccount(w, r, http.StatusOK, acct, err)
 }
 
+// refreshAccount refreshes an OAuth account's tokens now and returns the re-validated account.
+func (h *Handler) refreshAccount(w http.ResponseWriter, r *http.Request) {
+	acct, err := h.svc.RefreshAccount(detached(r), actorOf(r), r.PathValue("id"))
+	h.writeAccount(w, r, http.StatusOK, acct, err)
+}
+
+// disconnection is how a disconnect ended: the account is gone either way.
+type disconnection struct {
+	Disconnected bool   `json:"disconnected"`
+	Revoked      bool   `json:"revoked"`
+	Message      string `json:"message"`
+}
+
+func (h *Handler) disconnectAccount(w http.ResponseWriter, r *http.Request) {
+	res, err := h.svc.DisconnectAccount(detached(r), actorOf(r), r.PathValue("id"))
+	if err != nil {
+		h.writeErr(w, r, err)
+		return
+	}
+	h.writeJSON(w, http.StatusOK, disconnection{Disconnected: true, Revoked: res.Revoked, Message: res.Detail})
+}
+
 func (h *Handler) writeAccount(w http.ResponseWriter, r *http.Request, status int, acct domain.CloudAccount, err error) {
 	if err != nil {
 		h.writeErr(w, r, err)

@@ -109,6 +109,17 @@ func TestAPICloudAccounts(t *testing.T) {
 			if got := body["cloud_account"].(map[string]any); status != 200 || got["status"] != "active" {
 				t.Errorf("validate = %d %v, want the active account", status, body)
 			}
+			status, body = c.do("POST", "/api/v1/cloud-accounts/"+id+"/refresh", "")
+			if got := body["cloud_account"].(map[string]any); status != 200 || got["status"] != "active" {
+				t.Errorf("refresh = %d %v, want the active account", status, body)
+			}
+			status, body = c.do("DELETE", "/api/v1/cloud-accounts/"+id, "")
+			if status != 200 || body["disconnected"] != true || body["revoked"] != false || body["message"] == "" {
+				t.Errorf("DELETE = %d %v, want disconnected, not revoked (an API token), with a message", status, body)
+			}
+			if status, _ = c.do("GET", "/api/v1/cloud-accounts/"+id, ""); status != 404 {
+				t.Errorf("GET after DELETE = %d, want 404", status)
+			}
 		})
 	}
 }
@@ -135,6 +146,8 @@ func TestAPIErrors(t *testing.T) {
 		{other, "GET", "/api/v1/cloud-accounts/" + id, "", 404, "not_found"},
 		{other, "PATCH", "/api/v1/cloud-accounts/" + id, `{"name":"mine"}`, 404, "not_found"},
 		{other, "POST", "/api/v1/cloud-accounts/" + id + "/validate", "", 404, "not_found"},
+		{other, "POST", "/api/v1/cloud-accounts/" + id + "/refresh", "", 404, "not_found"},
+		{other, "DELETE", "/api/v1/cloud-accounts/" + id, "", 404, "not_found"},
 		{c, "GET", "/api/v1/cloud-accounts/nope", "", 404, "not_found"},
 		{c, "POST", "/api/v1/cloud-accounts", `{"provider":"digitalocean","token":"` + bad + `"}`, 422, "token_rejected"},
 		{c, "POST", "/api/v1/cloud-accounts", `{"provider":"aws","token":"x"}`, 422, "validation_failed"},

@@ -112,6 +112,14 @@ func TestOAuthConnectOverHTTP(t *testing.T) {
 			if grants := b.Sim.TokenGrants("berth-test"); grants.AuthorizationCode != 1 {
 				t.Errorf("simulator saw %+v, want one authorization_code grant", grants)
 			}
+			id := regexp.MustCompile(`id="account-([0-9a-f-]+)"`).FindStringSubmatch(list)
+			if id == nil {
+				t.Fatalf("no account row id in:\n%s", list)
+			}
+			_, page = p.post("/settings/cloud-accounts/"+id[1]+"/disconnect", nil)
+			if !strings.Contains(page, "Disconnected") || !strings.Contains(page, "DigitalOcean revoked Berth") || !strings.Contains(page, "No cloud accounts yet") {
+				t.Errorf("after Disconnect:\n%s", page)
+			}
 		})
 	}
 }

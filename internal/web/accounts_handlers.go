@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/a-h/templ"
+
 	"github.com/berth-dev/berth/internal/domain"
 	"github.com/berth-dev/berth/internal/service"
 )
@@ -113,4 +115,21 @@ func (h *Handler) validateAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, accountRow(acct, a.IsAdmin(), shown))
+}
+
+// disconnectAccount answers with the list without the account and, out of band, how the
+// revocation went.
+func (h *Handler) disconnectAccount(w http.ResponseWriter, r *http.Request) {
+	a := actorOf(r)
+	res, err := h.svc.DisconnectAccount(detached(r), a, r.PathValue("id"))
+	if err != nil {
+		h.failure(w, r, err)
+		return
+	}
+	accounts, err := h.svc.ListAccounts(r.Context(), a)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, templ.Join(accountList(accounts, a.IsAdmin()), disconnectedNotice(res.Revoked, res.Detail)))
 }

@@ -61,6 +61,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("GET /settings/cloud-accounts/{id}/edit", h.signedIn(h.editAccount))
 	mux.Handle("POST /settings/cloud-accounts/{id}", h.signedIn(h.saveAccount))
 	mux.Handle("POST /settings/cloud-accounts/{id}/validate", h.signedIn(h.validateAccount))
+	mux.Handle("POST /settings/cloud-accounts/{id}/disconnect", h.signedIn(h.disconnectAccount))
 	mux.Handle("GET /settings/api-keys", h.signedIn(h.apiKeys))
 	mux.Handle("POST /settings/api-keys", h.signedIn(h.createAPIKey))
 	mux.Handle("POST /settings/api-keys/{id}/revoke", h.signedIn(h.revokeAPIKey))

@@ -31,7 +31,7 @@
   // startOAuth opens the consent page in a new tab, or in this tab when popups are blocked.
   function startOAuth(url) {
     clearFlash();
-    var tab = window.open(url + "?popup=1", "berth-oauth");
+    var tab = window.open(url + (url.indexOf("?") < 0 ? "?" : "&") + "popup=1", "berth-oauth");
     if (!tab) {
       window.location.assign(url);
     }
