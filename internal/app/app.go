@@ -63,7 +63,7 @@ func build(cfg config.Config, log *slog.Logger, db *database) (*App, error) {
 	a.services = service.New(service.Deps{
 		Store: db.store, Sealer: sealer, OAuth: do, Accounts: do, Logger: log,
 		SessionTTL: cfg.SessionTTL, OpenSignup: cfg.OpenSignup,
-		RefreshWindow: cfg.RefreshWindow, ValidateEvery: cfg.ValidateEvery,
+		RefreshWindow: cfg.RefreshWindow, ValidateEvery: cfg.ValidateEvery, ErrorAfter: cfg.ErrorAfter,
 	})
 	a.queue, err = db.newQueue(jobs.Options{Services: a.services, Logger: log, ScheduleEvery: cfg.CheckEvery})
 	if err != nil {

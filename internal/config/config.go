@@ -53,6 +53,9 @@ type Config struct {
 	// ValidateEvery is how often every connection is re-validated at the least
 	// (BERTH_VALIDATE_EVERY, default 24h).
 	ValidateEvery time.Duration
+	// ErrorAfter is how long DigitalOcean may fail to answer for a connection before it shows
+	// Error; shorter outages leave its status alone (BERTH_ERROR_AFTER, default 72h).
+	ErrorAfter time.Duration
 	// CheckEvery is how often Berth looks for connections due a refresh or a validation
 	// (BERTH_CHECK_EVERY, default 5m).
 	CheckEvery time.Duration
@@ -69,6 +72,7 @@ func Default() Config {
 		SessionTTL:    14 * 24 * time.Hour,
 		RefreshWindow: 7 * 24 * time.Hour,
 		ValidateEvery: 24 * time.Hour,
+		ErrorAfter:    72 * time.Hour,
 		CheckEvery:    5 * time.Minute,
 		LogLevel:      "info",
 	}
@@ -99,7 +103,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	}
 	durations := map[string]*time.Duration{
 		"BERTH_SESSION_TTL": &c.SessionTTL, "BERTH_REFRESH_WINDOW": &c.RefreshWindow,
-		"BERTH_VALIDATE_EVERY": &c.ValidateEvery, "BERTH_CHECK_EVERY": &c.CheckEvery,
+		"BERTH_VALIDATE_EVERY": &c.ValidateEvery, "BERTH_CHECK_EVERY": &c.CheckEvery, "BERTH_ERROR_AFTER": &c.ErrorAfter,
 	}
 	for name, field := range durations {
 		if v, ok := lookup(name); ok {
@@ -150,7 +154,7 @@ func (c *Config) Normalize() error {
 	if c.SessionTTL < time.Minute {
 		errs = append(errs, fmt.Errorf("BERTH_SESSION_TTL: want at least 1m, got %s", c.SessionTTL))
 	}
-	for name, d := range map[string]time.Duration{"BERTH_REFRESH_WINDOW": c.RefreshWindow, "BERTH_VALIDATE_EVERY": c.ValidateEvery, "BERTH_CHECK_EVERY": c.CheckEvery} {
+	for name, d := range map[string]time.Duration{"BERTH_REFRESH_WINDOW": c.RefreshWindow, "BERTH_VALIDATE_EVERY": c.ValidateEvery, "BERTH_CHECK_EVERY": c.CheckEvery, "BERTH_ERROR_AFTER": c.ErrorAfter} {
 		if d <= 0 {
 			errs = append(errs, fmt.Errorf("%s: want a positive duration, got %s", name, d))
 		}

@@ -71,6 +71,7 @@ type CloudAccount struct {
 	IsDefault       bool
 	ExpiresAt       *time.Time // when the access token expires (the credentials' expiry); nil if never
 	LastValidatedAt *time.Time
+	FailingSince    *time.Time // when DigitalOcean stopped answering; nil while it answers
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }

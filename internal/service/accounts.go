@@ -201,30 +201,55 @@ func (s *Services) refreshLocked(ctx context.Context, tx store.Store, acct domai
 func (s *Services) recordSuccess(ctx context.Context, acct domain.CloudAccount, info provider.AccountInfo, caps []domain.Capability) (domain.CloudAccount, error) {
 	now := s.now()
 	applyAccountInfo(&acct, info)
-	acct.Capabilities = domain.SortCapabilities(caps)
+	acct.Capabilities, acct.FailingSince = domain.SortCapabilities(caps), nil
 	acct.LastValidatedAt, acct.UpdatedAt = &now, now
 	return s.d.Store.UpdateCloudAccount(ctx, acct)
 }
 
 // recordFailure records what a failure says about the account. Refused tokens are an outcome:
 // the account is saved as Expired with the remedy in its status message, and no error is
-// returned. Anything else (DigitalOcean unreachable, rate limited) leaves the status as it
-// was and returns the problem.
+// returned. DigitalOcean not answering is remembered (FailingSince), turns the account Error
+// only once it has lasted ErrorAfter, and returns the problem so that jobs retry. Anything
+// else leaves the account as it was and returns the problem.
 func (s *Services) recordFailure(ctx context.Context, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
-	kind := domain.ProviderErrorKindOf(cause)
-	if kind != domain.ProviderUnauthorized && kind != domain.ProviderInvalidGrant {
-		return acct, providerProblem(cause, CodeProviderRefused)
+	switch domain.ProviderErrorKindOf(cause) {
+	case domain.ProviderUnauthorized, domain.ProviderInvalidGrant:
+		return s.recordExpired(ctx, acct, cause)
+	case domain.ProviderUnavailable:
+		return s.recordUnreachable(ctx, acct, cause)
 	}
+	return acct, providerProblem(cause, CodeProviderRefused)
+}
+
+func (s *Services) recordExpired(ctx context.Context, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
 	code := CodeTokensExpired
 	if acct.AuthType == domain.AuthToken {
 		code = CodeTokenRejected
 	}
 	problem := NewProblem(code, cause)
-	acct.Status, acct.StatusMessage, acct.UpdatedAt = domain.StatusExpired, problem.Detail, s.now()
+	acct.Status, acct.StatusMessage, acct.FailingSince, acct.UpdatedAt = domain.StatusExpired, problem.Detail, nil, s.now()
 	updated, err := s.d.Store.UpdateCloudAccount(ctx, acct)
 	if err != nil {
 		return acct, fmt.Errorf("record expired status: %w", err)
 	}
 	s.d.Logger.WarnContext(ctx, "cloud account expired", "account_id", acct.ID, "error", cause)
 	return updated, nil
+}
+
+func (s *Services) recordUnreachable(ctx context.Context, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
+	now := s.now()
+	if acct.FailingSince == nil {
+		acct.FailingSince = &now
+	}
+	if now.Sub(*acct.FailingSince) >= s.d.ErrorAfter && acct.Status == domain.StatusActive {
+		acct.Status = domain.StatusError
+		acct.StatusMessage = fmt.Sprintf("DigitalOcean has not answered Berth since %s. Berth keeps trying; check DigitalOcean's status page, then click Refresh.",
+			acct.FailingSince.Format("2006-01-02 15:04 UTC"))
+	}
+	acct.UpdatedAt = now
+	updated, err := s.d.Store.UpdateCloudAccount(ctx, acct)
+	if err != nil {
+		return acct, fmt.Errorf("record unreachable: %w", err)
+	}
+	return updated, NewProblem(CodeProviderUnreachable, cause)
 }

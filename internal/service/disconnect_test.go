@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/berth-dev/berth/dosim"
 	"github.com/berth-dev/berth/internal/domain"
@@ -102,8 +103,20 @@ func TestUnreachableValidationKeepsTheStatus(t *testing.T) {
 	if problemCode(err) != service.CodeProviderUnreachable {
 		t.Errorf("ValidateAccount(unreachable) = %v, want %s", err, service.CodeProviderUnreachable)
 	}
-	if got, _ := e.svc.GetAccount(e.ctx, e.admin, a.ID); got.Status != domain.StatusActive {
-		t.Errorf("after an unreachable validation the status is %s, want it kept active", got.Status)
+	if got, _ := e.svc.GetAccount(e.ctx, e.admin, a.ID); got.Status != domain.StatusActive || got.FailingSince == nil {
+		t.Errorf("after an unreachable validation: %s failing since %v, want it kept active and the failure remembered", got.Status, got.FailingSince)
+	}
+	e.clock.Advance(71 * time.Hour)
+	if got, _ := e.svc.ValidateAccount(e.ctx, e.admin, a.ID); got.Status != domain.StatusActive {
+		t.Errorf("after 71h without DigitalOcean the status is %s, want active still", got.Status)
+	}
+	e.clock.Advance(time.Hour)
+	if got, _ := e.svc.ValidateAccount(e.ctx, e.admin, a.ID); got.Status != domain.StatusError || !strings.Contains(got.StatusMessage, "has not answered Berth since") {
+		t.Errorf("after 72h without DigitalOcean: %s %q, want error saying since when", got.Status, got.StatusMessage)
+	}
+	e.offline.Store(false)
+	if got, err := e.svc.ValidateAccount(e.ctx, e.admin, a.ID); err != nil || got.Status != domain.StatusActive || got.FailingSince != nil || got.StatusMessage != "" {
+		t.Errorf("once DigitalOcean answers again: %+v, %v; want active, failure forgotten", got, err)
 	}
 }
 

@@ -31,6 +31,9 @@ type Deps struct {
 	RefreshWindow time.Duration
 	// ValidateEvery is how often every account is re-validated at the least (default 24h).
 	ValidateEvery time.Duration
+	// ErrorAfter is how long DigitalOcean may fail to answer before an account shows Error
+	// (default 72h); shorter outages leave the status as it was.
+	ErrorAfter time.Duration
 }
 
 // Services bundles Berth's use cases around one set of dependencies.
@@ -51,6 +54,9 @@ func New(d Deps) *Services {
 	}
 	if d.ValidateEvery == 0 {
 		d.ValidateEvery = 24 * time.Hour
+	}
+	if d.ErrorAfter == 0 {
+		d.ErrorAfter = 72 * time.Hour
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)

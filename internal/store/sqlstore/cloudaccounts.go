@@ -10,14 +10,14 @@ import (
 
 const cloudAccountColumns = `id, org_id, provider, name, status, status_message, capabilities,
 	account_email, team_name, team_uuid, auth_type, scopes, is_default, token_expires_at,
-	last_validated_at, created_at, updated_at`
+	last_validated_at, failing_since, created_at, updated_at`
 
 func scanCloudAccount(r rowScanner) (domain.CloudAccount, error) {
 	var a domain.CloudAccount
 	var caps, scopes string
 	err := r.Scan(&a.ID, &a.OrgID, &a.Provider, &a.Name, &a.Status, &a.StatusMessage, &caps,
 		&a.AccountEmail, &a.TeamName, &a.TeamUUID, &a.AuthType, &scopes, &a.IsDefault,
-		nullTimeDest{&a.ExpiresAt}, nullTimeDest{&a.LastValidatedAt},
+		nullTimeDest{&a.ExpiresAt}, nullTimeDest{&a.LastValidatedAt}, nullTimeDest{&a.FailingSince},
 		timeDest{&a.CreatedAt}, timeDest{&a.UpdatedAt})
 	a.Capabilities = splitWords[domain.Capability](caps)
 	a.Scopes = splitWords[string](scopes)
@@ -32,14 +32,14 @@ func (s *Store) CreateCloudAccount(ctx context.Context, p store.CreateCloudAccou
 	row := s.q.QueryRowContext(ctx,
 		`INSERT INTO cloud_accounts (id, org_id, provider, name, status, status_message,
 			capabilities, account_email, team_name, team_uuid, auth_type, scopes, is_default,
-			last_validated_at, created_at, updated_at,
+			last_validated_at, failing_since, created_at, updated_at,
 			access_token_sealed, refresh_token_sealed, token_expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-			$17, $18, $19)
+			$17, $18, $19, $20)
 		RETURNING `+cloudAccountColumns,
 		a.ID, a.OrgID, a.Provider, a.Name, a.Status, a.StatusMessage,
 		joinWords(a.Capabilities), a.AccountEmail, a.TeamName, a.TeamUUID, a.AuthType,
-		joinWords(a.Scopes), a.IsDefault, s.nullTimeArg(a.LastValidatedAt),
+		joinWords(a.Scopes), a.IsDefault, s.nullTimeArg(a.LastValidatedAt), s.nullTimeArg(a.FailingSince),
 		s.timeArg(a.CreatedAt), s.timeArg(a.UpdatedAt),
 		nullBytes(c.AccessTokenSealed), nullBytes(c.RefreshTokenSealed), s.nullTimeArg(c.ExpiresAt))
 	got, err := scanCloudAccount(row)
@@ -101,12 +101,12 @@ func (s *Store) UpdateCloudAccount(ctx context.Context, a domain.CloudAccount) (
 	row := s.q.QueryRowContext(ctx,
 		`UPDATE cloud_accounts SET name = $3, status = $4, status_message = $5, capabilities = $6,
 			account_email = $7, team_name = $8, team_uuid = $9, auth_type = $10, scopes = $11,
-			last_validated_at = $12, updated_at = $13
+			last_validated_at = $12, failing_since = $13, updated_at = $14
 		WHERE org_id = $1 AND id = $2
 		RETURNING `+cloudAccountColumns,
 		a.OrgID, a.ID, a.Name, a.Status, a.StatusMessage, joinWords(a.Capabilities),
 		a.AccountEmail, a.TeamName, a.TeamUUID, a.AuthType, joinWords(a.Scopes),
-		s.nullTimeArg(a.LastValidatedAt), s.timeArg(a.UpdatedAt))
+		s.nullTimeArg(a.LastValidatedAt), s.nullTimeArg(a.FailingSince), s.timeArg(a.UpdatedAt))
 	got, err := scanCloudAccount(row)
 	return got, s.fail("update cloud account", err)
 }

@@ -32,7 +32,7 @@ func fullAccount(org, id string) domain.CloudAccount {
 		Capabilities: []domain.Capability{domain.CapStorage, domain.CapCompute, domain.CapDNS},
 		AccountEmail: "ops@example.com", TeamName: "Team " + id, TeamUUID: "team-" + id,
 		AuthType: domain.AuthOAuth, Scopes: []string{"read", "write", "droplet:create"},
-		IsDefault: true, ExpiresAt: ptr(at(time.Hour)), LastValidatedAt: ptr(at(time.Minute)),
+		IsDefault: true, ExpiresAt: ptr(at(time.Hour)), LastValidatedAt: ptr(at(time.Minute)), FailingSince: ptr(at(2 * time.Minute)),
 		CreatedAt: t0, UpdatedAt: at(time.Second),
 	}
 }
@@ -53,7 +53,7 @@ func fullCredentials() domain.Credentials {
 
 // storedAccount is a as a store returns it.
 func storedAccount(a domain.CloudAccount) domain.CloudAccount {
-	a.ExpiresAt, a.LastValidatedAt = storedPtr(a.ExpiresAt), storedPtr(a.LastValidatedAt)
+	a.ExpiresAt, a.LastValidatedAt, a.FailingSince = storedPtr(a.ExpiresAt), storedPtr(a.LastValidatedAt), storedPtr(a.FailingSince)
 	a.CreatedAt, a.UpdatedAt = stored(a.CreatedAt), stored(a.UpdatedAt)
 	if a.Capabilities == nil {
 		a.Capabilities = []domain.Capability{}
