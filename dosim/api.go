@@ -2,11 +2,9 @@ package dosim
 
 import (
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"strconv"
-	"strings"
+	"time"
 )
 
 // Operation is one API v2 operation the simulator implements.
@@ -25,13 +23,47 @@ type apiRoute struct {
 // apiRoutes is the table of implemented API v2 operations. Add a resource by adding its
 // operations here and its handlers in a file of its own.
 func apiRoutes(s *Server) []apiRoute {
+	const (
+		get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+	)
 	return []apiRoute{
-		{Operation{http.MethodGet, "/v2/account", "account:read"}, s.getAccount},
-		{Operation{http.MethodGet, "/v2/droplets", "droplet:read"}, s.listDroplets},
-		{Operation{http.MethodGet, "/v2/domains", "domain:read"}, s.listDomains},
-		{Operation{http.MethodPost, "/v2/domains", "domain:create"}, s.createDomain},
-		{Operation{http.MethodGet, "/v2/spaces/keys", "spaces_key:read"}, s.listSpacesKeys},
-		{Operation{http.MethodPost, "/v2/spaces/keys", "spaces_key:create_credentials"}, s.createSpacesKey},
+		{Operation{get, "/v2/account", "account:read"}, s.getAccount},
+		{Operation{get, "/v2/regions", "regions:read"}, s.listRegions},
+		{Operation{get, "/v2/sizes", "sizes:read"}, s.listSizes},
+		{Operation{get, "/v2/images", "image:read"}, s.listImages},
+		{Operation{get, "/v2/account/keys", "ssh_key:read"}, s.listSSHKeys},
+		{Operation{post, "/v2/account/keys", "ssh_key:create"}, s.createSSHKey},
+		{Operation{get, "/v2/account/keys/{ssh_key_identifier}", "ssh_key:read"}, s.getSSHKey},
+		{Operation{del, "/v2/account/keys/{ssh_key_identifier}", "ssh_key:delete"}, s.deleteSSHKey},
+		{Operation{get, "/v2/droplets", "droplet:read"}, s.listDroplets},
+		{Operation{post, "/v2/droplets", "droplet:create"}, s.createDroplets},
+		{Operation{del, "/v2/droplets", "droplet:delete"}, s.deleteDropletsByTag},
+		{Operation{get, "/v2/droplets/{droplet_id}", "droplet:read"}, s.getDroplet},
+		{Operation{del, "/v2/droplets/{droplet_id}", "droplet:delete"}, s.deleteDroplet},
+		{Operation{get, "/v2/actions/{action_id}", "actions:read"}, s.getAction},
+		{Operation{get, "/v2/domains", "domain:read"}, s.listDomains},
+		{Operation{post, "/v2/domains", "domain:create"}, s.createDomain},
+		{Operation{get, "/v2/domains/{domain_name}", "domain:read"}, s.getDomain},
+		{Operation{get, "/v2/domains/{domain_name}/records", "domain:read"}, s.listRecords},
+		{Operation{post, "/v2/domains/{domain_name}/records", "domain:create"}, s.createRecord},
+		{Operation{get, "/v2/domains/{domain_name}/records/{domain_record_id}", "domain:read"}, s.getRecord},
+		{Operation{put, "/v2/domains/{domain_name}/records/{domain_record_id}", "domain:update"}, s.updateRecord},
+		{Operation{patch, "/v2/domains/{domain_name}/records/{domain_record_id}", "domain:update"}, s.updateRecord},
+		{Operation{del, "/v2/domains/{domain_name}/records/{domain_record_id}", "domain:delete"}, s.deleteRecord},
+		{Operation{get, "/v2/spaces/keys", "spaces_key:read"}, s.listSpacesKeys},
+		{Operation{post, "/v2/spaces/keys", "spaces_key:create_credentials"}, s.createSpacesKey},
+		{Operation{get, "/v2/spaces/keys/{access_key}", "spaces_key:read"}, s.getSpacesKey},
+		{Operation{del, "/v2/spaces/keys/{access_key}", "spaces_key:delete"}, s.deleteSpacesKey},
+		{Operation{get, "/v2/customers/my/balance", "billing:read"}, s.getBalance},
+		{Operation{get, "/v2/customers/my/billing_history", "billing:read"}, s.listBillingHistory},
+		{Operation{get, "/v2/monitoring/metrics/droplet/cpu", "monitoring:read"}, s.getDropletCPU},
+		{Operation{get, "/v2/volumes", "block_storage:read"}, s.listInventory(KindVolumes)},
+		{Operation{get, "/v2/databases", "database:read"}, s.listInventory(KindDatabases)},
+		{Operation{get, "/v2/kubernetes/clusters", "kubernetes:read"}, s.listInventory(KindKubernetesClusters)},
+		{Operation{get, "/v2/load_balancers", "load_balancer:read"}, s.listInventory(KindLoadBalancers)},
+		{Operation{get, "/v2/reserved_ips", "reserved_ip:read"}, s.listInventory(KindReservedIPs)},
+		{Operation{get, "/v2/snapshots", "snapshot:read"}, s.listInventory(KindSnapshots)},
+		{Operation{get, "/v2/apps", "app:read"}, s.listInventory(KindApps)},
 	}
 }
 
@@ -54,6 +86,9 @@ func (s *Server) apiHandler() http.Handler {
 	}
 	mux.HandleFunc("/", notFound)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.delay(r) {
+			return
+		}
 		c, ok := s.authenticate(bearerToken(r))
 		if !ok {
 			s.unauthenticatedHeaders(w.Header())
@@ -82,28 +117,25 @@ func (s *Server) scoped(rt apiRoute) http.Handler {
 	})
 }
 
+// delay waits Options.Latency, and reports false when the client gave up meanwhile.
+func (s *Server) delay(r *http.Request) bool {
+	if s.latency <= 0 {
+		return true
+	}
+	t := time.NewTimer(s.latency)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
+}
+
 // unauthenticatedHeaders reports an untouched allowance: requests without a valid token
 // are not counted against any token.
 func (s *Server) unauthenticatedHeaders(h http.Header) {
 	h.Set("Ratelimit-Limit", strconv.Itoa(s.limiter.perHour))
 	h.Set("Ratelimit-Remaining", strconv.Itoa(s.limiter.perHour))
 	h.Set("Ratelimit-Reset", strconv.FormatInt(s.now().Unix(), 10))
-}
-
-// maxBodyBytes bounds request bodies.
-const maxBodyBytes = 1 << 20
-
-// decodeBody parses a JSON request body into v, answering 400 when it cannot.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	ct := r.Header.Get("Content-Type")
-	if ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
-		badRequest(w, r, msgBadBody)
-		return false
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil || json.Unmarshal(body, v) != nil {
-		badRequest(w, r, msgBadBody)
-		return false
-	}
-	return true
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -25,11 +26,16 @@ type domain struct {
 
 // domainRecord is one record of a zone.
 type domainRecord struct {
-	id   int
-	typ  string
-	name string // relative to the zone; "@" is the apex
-	data string
-	ttl  int
+	id       int
+	typ      string
+	name     string // relative to the zone; "@" is the apex
+	data     string
+	ttl      int
+	priority *int // MX and SRV
+	port     *int // SRV
+	weight   *int // SRV
+	flags    *int // CAA
+	tag      *string
 }
 
 // AddDomain adds a zone to a team, with an A record for the apex when ipv4 is not empty.
@@ -96,7 +102,7 @@ func (d *domain) zoneFile() string {
 		if r.typ == "SOA" {
 			continue
 		}
-		fmt.Fprintf(&b, "%s %d IN %s %s\n", d.fqdn(r.name), r.ttl, r.typ, d.zoneData(r))
+		fmt.Fprintf(&b, "%s %d IN %s %s\n", d.fqdn(r.name), r.ttl, r.typ, d.zoneRData(r))
 	}
 	return b.String()
 }
@@ -107,6 +113,22 @@ func (d *domain) fqdn(name string) string {
 		return d.name + "."
 	}
 	return name + "." + d.name + "."
+}
+
+// zoneRData is a record's data with the fields its type puts before it.
+func (d *domain) zoneRData(r *domainRecord) string {
+	data := d.zoneData(r)
+	switch r.typ {
+	case "MX":
+		return fmt.Sprintf("%d %s", deref(r.priority), data)
+	case "SRV":
+		return fmt.Sprintf("%d %d %d %s", deref(r.priority), deref(r.weight), deref(r.port), data)
+	case "CAA":
+		return fmt.Sprintf("%d %s %q", deref(r.flags), derefString(r.tag), data)
+	case "TXT":
+		return fmt.Sprintf("%q", data)
+	}
+	return data
 }
 
 // zoneData is a record's data as written in a zone file: host names are absolute.
@@ -134,8 +156,7 @@ func (s *Server) listDomains(w http.ResponseWriter, r *http.Request, c caller) {
 	s.mu.Lock()
 	var all []domainJSON
 	for _, d := range s.st.teams[c.team.UUID].domains {
-		ttl, zone := d.ttl, d.zoneFile()
-		all = append(all, domainJSON{Name: d.name, TTL: &ttl, ZoneFile: &zone})
+		all = append(all, d.json())
 	}
 	s.mu.Unlock()
 	items, env := paginate(s, r, all)
@@ -143,6 +164,33 @@ func (s *Server) listDomains(w http.ResponseWriter, r *http.Request, c caller) {
 		Domains []domainJSON `json:"domains"`
 		listEnvelope
 	}{items, env})
+}
+
+// domain returns the team's zone with the given name.
+func (ts *teamState) domain(name string) (*domain, bool) {
+	i := slices.IndexFunc(ts.domains, func(d *domain) bool { return d.name == name })
+	if i < 0 {
+		return nil, false
+	}
+	return ts.domains[i], true
+}
+
+// json renders the zone with its zone file.
+func (d *domain) json() domainJSON {
+	ttl, zone := d.ttl, d.zoneFile()
+	return domainJSON{Name: d.name, TTL: &ttl, ZoneFile: &zone}
+}
+
+// getDomain answers GET /v2/domains/{domain_name}; a zone of another team is not found.
+func (s *Server) getDomain(w http.ResponseWriter, r *http.Request, c caller) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.st.teams[c.team.UUID].domain(r.PathValue("domain_name"))
+	if !ok {
+		notFound(w, r)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]domainJSON{"domain": d.json()})
 }
 
 // createDomainRequest is the body of POST /v2/domains.

@@ -232,3 +232,70 @@ func TestAddDropletRejects(t *testing.T) {
 		t.Errorf("AddDroplet to an unknown team = nil error, want one")
 	}
 }
+
+func TestGetAndDeleteDroplet(t *testing.T) {
+	t.Parallel()
+	sim, _ := startLenient(t)
+	var list dropletList
+	call(t, sim.URL, dosim.SeedToken, http.MethodGet, "/v2/droplets?name=web-01", nil).decode(t, &list)
+	path := fmt.Sprintf("/v2/droplets/%d", list.Droplets[0].ID)
+	var got struct{ Droplet dropletBody }
+	res := call(t, sim.URL, dosim.SeedToken, http.MethodGet, path, nil)
+	res.decode(t, &got)
+	if res.status != http.StatusOK || got.Droplet.Name != "web-01" || !inDocumentationRange(got.Droplet.publicIPv4()) {
+		t.Fatalf("GET %s = %d %s, want web-01 with a documentation address", path, res.status, res.body)
+	}
+	acme := acmeToken(t, sim, "droplets", "read", "write")
+	wantError(t, "GET another team's droplet", call(t, sim.URL, acme, http.MethodGet, path, nil), http.StatusNotFound, "not_found", "")
+	wantError(t, "DELETE another team's droplet", call(t, sim.URL, acme, http.MethodDelete, path, nil), http.StatusNotFound, "not_found", "")
+	wantError(t, "DELETE with a read token", call(t, sim.URL, acmeToken(t, sim, "reader", "read"), http.MethodDelete, path, nil),
+		http.StatusForbidden, "forbidden", "")
+	wantError(t, "GET /v2/droplets/abc", call(t, sim.URL, dosim.SeedToken, http.MethodGet, "/v2/droplets/abc", nil), http.StatusNotFound, "not_found", "")
+	if res := call(t, sim.URL, dosim.SeedToken, http.MethodDelete, path, nil); res.status != http.StatusNoContent || len(res.body) != 0 {
+		t.Fatalf("DELETE %s = %d %s, want 204 with no body", path, res.status, res.body)
+	}
+	wantError(t, "GET a deleted droplet", call(t, sim.URL, dosim.SeedToken, http.MethodGet, path, nil), http.StatusNotFound, "not_found", "")
+	wantError(t, "DELETE a deleted droplet", call(t, sim.URL, dosim.SeedToken, http.MethodDelete, path, nil), http.StatusNotFound, "not_found", "")
+}
+
+func TestDeleteDropletsByTag(t *testing.T) {
+	t.Parallel()
+	sim, _ := startLenient(t)
+	call(t, sim.URL, dosim.SeedToken, http.MethodPost, "/v2/droplets",
+		createBody(map[string]any{"name": nil, "names": []string{"b-1", "b-2", "b-3"}, "tags": []string{"berth:batch-7"}}))
+	acme := acmeToken(t, sim, "bytag", "read", "write")
+	if _, err := sim.AddDroplet(dosim.SeedTeamAcme, dosim.DropletSpec{Name: "acme-batch", Tags: []string{"berth:batch-7"}}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query      string
+		wantStatus int
+		wantLeft   int // droplets left with the tag in the seed team
+	}{
+		{"tag_name=no-such-tag", http.StatusNoContent, 3},
+		{"tag_name=berth:batch-7", http.StatusNoContent, 0},
+		{"tag_name=berth:batch-7", http.StatusNoContent, 0},
+		{"", http.StatusUnprocessableEntity, 0},
+	}
+	for _, tt := range tests {
+		res := call(t, sim.URL, dosim.SeedToken, http.MethodDelete, "/v2/droplets?"+tt.query, nil)
+		if res.status != tt.wantStatus {
+			t.Errorf("DELETE /v2/droplets?%s = %d %s, want %d", tt.query, res.status, res.body, tt.wantStatus)
+		}
+		var list dropletList
+		call(t, sim.URL, dosim.SeedToken, http.MethodGet, "/v2/droplets?tag_name=berth:batch-7", nil).decode(t, &list)
+		if list.Meta.Total != tt.wantLeft {
+			t.Errorf("after DELETE ?%s: %d tagged droplets left, want %d", tt.query, list.Meta.Total, tt.wantLeft)
+		}
+	}
+	var all dropletList
+	call(t, sim.URL, dosim.SeedToken, http.MethodGet, "/v2/droplets", nil).decode(t, &all)
+	if all.Meta.Total != 2 {
+		t.Errorf("seed team droplets = %d, want the 2 untagged seed droplets", all.Meta.Total)
+	}
+	var other dropletList
+	call(t, sim.URL, acme, http.MethodGet, "/v2/droplets?tag_name=berth:batch-7", nil).decode(t, &other)
+	if other.Meta.Total != 1 {
+		t.Errorf("another team's tagged droplet was deleted too")
+	}
+}

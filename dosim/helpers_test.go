@@ -300,3 +300,66 @@ func oauthErr(t *testing.T, r result) string {
 	}
 	return e.Error
 }
+
+// startLenient is start for tests that send requests DigitalOcean's description does not
+// allow, on purpose: the harness records them and checks that the simulator refuses them.
+func startLenient(t *testing.T, mods ...func(*dosim.Options)) (*dosimtest.Sim, *clock) {
+	t.Helper()
+	clk := newClock()
+	opts := dosim.Options{Seed: true, Now: clk.Now}
+	for _, m := range mods {
+		m(&opts)
+	}
+	return dosimtest.Start(t, opts, dosimtest.Options{AllowInvalidRequests: true}), clk
+}
+
+// Names of the empty team emptyTeam serves.
+const (
+	emptyTeamUUID = "7d3e2a51c0b94f6e8a1d5c2b9f0e4a37"
+	emptyUserUUID = "0b5f1c9e7a2d4e83b6c4a1f09d8e2c75"
+	emptyToken    = "dop_v1_emptyteam"
+)
+
+// emptyTeam serves an unseeded simulator holding one team with one member and a
+// full-access token, on a fake clock.
+func emptyTeam(t *testing.T, mods ...func(*dosim.Options)) (*dosimtest.Sim, *clock, string) {
+	t.Helper()
+	clk := newClock()
+	opts := dosim.Options{Now: clk.Now}
+	for _, m := range mods {
+		m(&opts)
+	}
+	sim := dosimtest.Start(t, opts)
+	sim.AddUser(dosim.User{UUID: emptyUserUUID, Name: "Robin", Email: "robin@example.com", EmailVerified: true})
+	sim.AddTeam(dosim.Team{UUID: emptyTeamUUID, Name: "Empty Team"})
+	if err := sim.AddMember(emptyTeamUUID, emptyUserUUID); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.AddPersonalToken(emptyToken, emptyTeamUUID, emptyUserUUID, nil); err != nil {
+		t.Fatal(err)
+	}
+	return sim, clk, emptyToken
+}
+
+// acmeToken adds a token for Jordan in Acme Ops with the given scopes and returns it.
+func acmeToken(t *testing.T, sim *dosimtest.Sim, name string, scopes ...string) string {
+	t.Helper()
+	token := "dop_v1_acme_" + name
+	if err := sim.AddPersonalToken(token, dosim.SeedTeamAcme, dosim.SeedUserJordan, scopes); err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// wantError checks that res is an API error with the given status, id and message; an
+// empty message matches any non-empty one.
+func wantError(t *testing.T, what string, res result, status int, id, message string) {
+	t.Helper()
+	gotID, gotMsg := res.apiError(t)
+	if res.status != status || gotID != id || gotMsg == "" || (message != "" && gotMsg != message) {
+		t.Errorf("%s = %d %s, want %d %s %q", what, res.status, res.body, status, id, message)
+	}
+}
+
+// nopBody is a request body holding s.
+func nopBody(s string) io.ReadCloser { return io.NopCloser(strings.NewReader(s)) }

@@ -16,6 +16,7 @@ const (
 	DefaultAccessTokenTTL     = 30 * 24 * time.Hour
 	DefaultRateLimitPerHour   = 5000
 	DefaultRateLimitPerMinute = 250
+	DefaultDropletActiveAfter = 30 * time.Second
 )
 
 // Options configures a Server. Every field is optional.
@@ -39,6 +40,14 @@ type Options struct {
 	RateLimitPerHour int
 	// RateLimitPerMinute is the number of API requests a token may make in any minute. Default: 250.
 	RateLimitPerMinute int
+	// DropletActiveAfter is how long a created Droplet stays "new" before it turns "active",
+	// gets its public IPv4 and its create action completes. Default: 30s.
+	DropletActiveAfter time.Duration
+	// FreshDropletNotFound, when positive, makes GET /v2/droplets/{id} answer 404 for that
+	// long after the Droplet was created, as DigitalOcean sometimes does. Default 0: off.
+	FreshDropletNotFound time.Duration
+	// Latency is added (in real time) to every API v2 request, for benchmarks. Default: none.
+	Latency time.Duration
 }
 
 // Server is the simulator. It is safe for concurrent use.
@@ -49,6 +58,10 @@ type Server struct {
 	log      *slog.Logger
 	limiter  *rateLimiter
 	mux      *http.ServeMux
+
+	activeAfter   time.Duration
+	freshNotFound time.Duration
+	latency       time.Duration
 
 	mu sync.Mutex
 	st *state
@@ -63,6 +76,13 @@ func New(opts Options) *Server {
 		log:      opts.Logger,
 		limiter:  newRateLimiter(opts.RateLimitPerHour, opts.RateLimitPerMinute),
 		st:       newState(),
+
+		activeAfter:   opts.DropletActiveAfter,
+		freshNotFound: opts.FreshDropletNotFound,
+		latency:       opts.Latency,
+	}
+	if s.activeAfter <= 0 {
+		s.activeAfter = DefaultDropletActiveAfter
 	}
 	if s.now == nil {
 		s.now = time.Now

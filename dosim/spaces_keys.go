@@ -39,18 +39,92 @@ func (k *spacesKey) json() spacesKeyJSON {
 		CreatedAt: k.createdAt.UTC().Format(time.RFC3339)}
 }
 
-// SpacesKeySecret returns the secret of a Spaces access key, for an S3 fake to verify signatures.
-func (s *Server) SpacesKeySecret(accessKey string) (string, bool) {
+// SpacesKey is a Spaces access key as an S3 fake needs it: who owns it, its secret and
+// what it may do.
+type SpacesKey struct {
+	Name      string
+	AccessKey string
+	SecretKey string
+	TeamUUID  string
+	Grants    []SpacesGrant
+}
+
+// SpacesGrant gives a key a permission (read, readwrite or fullaccess) on one bucket, or
+// on every bucket when Bucket is empty and Permission is fullaccess.
+type SpacesGrant struct {
+	Bucket     string
+	Permission string
+}
+
+// SpacesKey returns the Spaces access key with the given id, for an S3 fake to verify
+// signatures and grants. Deleted keys are not found.
+func (s *Server) SpacesKey(accessKey string) (SpacesKey, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, ts := range s.st.teams {
-		for _, k := range ts.spacesKeys {
+	for _, tid := range s.st.teamOrder {
+		for _, k := range s.st.teams[tid].spacesKeys {
 			if k.accessKey == accessKey {
-				return k.secretKey, true
+				return k.export(tid), true
 			}
 		}
 	}
-	return "", false
+	return SpacesKey{}, false
+}
+
+// export copies a stored key into the exported shape.
+func (k *spacesKey) export(teamUUID string) SpacesKey {
+	out := SpacesKey{Name: k.name, AccessKey: k.accessKey, SecretKey: k.secretKey, TeamUUID: teamUUID}
+	for _, g := range k.grants {
+		out.Grants = append(out.Grants, SpacesGrant(g))
+	}
+	return out
+}
+
+// SpacesKeySecret returns the secret of a Spaces access key, for an S3 fake to verify signatures.
+func (s *Server) SpacesKeySecret(accessKey string) (string, bool) {
+	k, ok := s.SpacesKey(accessKey)
+	return k.SecretKey, ok
+}
+
+// spacesKeyOf returns the caller's key named in the path.
+func (ts *teamState) spacesKeyOf(r *http.Request) (*spacesKey, bool) {
+	ak := r.PathValue("access_key")
+	i := slices.IndexFunc(ts.spacesKeys, func(k *spacesKey) bool { return k.accessKey == ak })
+	if i < 0 {
+		return nil, false
+	}
+	return ts.spacesKeys[i], true
+}
+
+// getSpacesKey answers GET /v2/spaces/keys/{access_key}: the key without its secret.
+func (s *Server) getSpacesKey(w http.ResponseWriter, r *http.Request, c caller) {
+	s.mu.Lock()
+	k, ok := s.st.teams[c.team.UUID].spacesKeyOf(r)
+	var out spacesKeyJSON
+	if ok {
+		out = k.json()
+	}
+	s.mu.Unlock()
+	if !ok {
+		notFound(w, r)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]spacesKeyJSON{"key": out})
+}
+
+// deleteSpacesKey answers DELETE /v2/spaces/keys/{access_key}: 204, or 404. The key stops
+// working at once.
+func (s *Server) deleteSpacesKey(w http.ResponseWriter, r *http.Request, c caller) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ts := s.st.teams[c.team.UUID]
+	k, ok := ts.spacesKeyOf(r)
+	if !ok {
+		notFound(w, r)
+		return
+	}
+	ts.spacesKeys = slices.DeleteFunc(ts.spacesKeys, func(x *spacesKey) bool { return x == k })
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // listSpacesKeys answers GET /v2/spaces/keys, filtered by name, bucket and permission and

@@ -103,3 +103,42 @@ func TestCreateSpacesKeyRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestGetAndDeleteSpacesKey(t *testing.T) {
+	t.Parallel()
+	sim, _ := start(t)
+	var created struct{ Key spacesKeyBody }
+	call(t, sim.URL, dosim.SeedToken, http.MethodPost, "/v2/spaces/keys",
+		map[string]any{"name": "backups", "grants": []grant{{"berth-backups", "readwrite"}, {"logs", "read"}}}).decode(t, &created)
+	ak := created.Key.AccessKey
+	k, ok := sim.SpacesKey(ak)
+	want := dosim.SpacesKey{Name: "backups", AccessKey: ak, SecretKey: *created.Key.SecretKey, TeamUUID: dosim.SeedTeamSammy,
+		Grants: []dosim.SpacesGrant{{Bucket: "berth-backups", Permission: "readwrite"}, {Bucket: "logs", Permission: "read"}}}
+	if !ok || k.Name != want.Name || k.SecretKey != want.SecretKey || k.TeamUUID != want.TeamUUID || !slices.Equal(k.Grants, want.Grants) {
+		t.Errorf("SpacesKey(%s) = %+v, %v; want %+v", ak, k, ok, want)
+	}
+	var got struct{ Key spacesKeyBody }
+	res := call(t, sim.URL, dosim.SeedToken, http.MethodGet, "/v2/spaces/keys/"+ak, nil)
+	res.decode(t, &got)
+	if res.status != http.StatusOK || got.Key.AccessKey != ak || got.Key.SecretKey != nil || len(got.Key.Grants) != 2 {
+		t.Errorf("GET /v2/spaces/keys/%s = %d %s, want the key without its secret", ak, res.status, res.body)
+	}
+	acme := acmeToken(t, sim, "spaces", "read", "write")
+	for _, m := range []string{http.MethodGet, http.MethodDelete} {
+		wantError(t, m+" another team's key", call(t, sim.URL, acme, m, "/v2/spaces/keys/"+ak, nil), http.StatusNotFound, "not_found", "")
+	}
+	wantError(t, "DELETE with spaces_key:read", call(t, sim.URL, acmeToken(t, sim, "spaces-ro", "spaces_key:read"), http.MethodDelete, "/v2/spaces/keys/"+ak, nil),
+		http.StatusForbidden, "forbidden", "")
+	if res := call(t, sim.URL, dosim.SeedToken, http.MethodDelete, "/v2/spaces/keys/"+ak, nil); res.status != http.StatusNoContent {
+		t.Fatalf("DELETE /v2/spaces/keys/%s = %d %s, want 204", ak, res.status, res.body)
+	}
+	if _, ok := sim.SpacesKey(ak); ok {
+		t.Errorf("SpacesKey finds a deleted key")
+	}
+	if _, ok := sim.SpacesKeySecret(ak); ok {
+		t.Errorf("SpacesKeySecret finds a deleted key")
+	}
+	for _, m := range []string{http.MethodGet, http.MethodDelete} {
+		wantError(t, m+" a deleted key", call(t, sim.URL, dosim.SeedToken, m, "/v2/spaces/keys/"+ak, nil), http.StatusNotFound, "not_found", "")
+	}
+}

@@ -39,8 +39,11 @@ type teamState struct {
 	Team
 	members    []string // user UUIDs, in the order they were added
 	droplets   []*droplet
+	ended      []usage // what deleted Droplets ran, for billing
+	sshKeys    []*sshKey
 	domains    []*domain
 	spacesKeys []*spacesKey
+	inventory  map[string][]*resource // by kind: volumes, databases, ...
 }
 
 // state is everything the simulator remembers. Server.mu guards it.
@@ -54,6 +57,10 @@ type state struct {
 	nextUserID  int
 	nextDroplet int
 	nextRecord  int
+	nextSSHKey  int
+	nextAction  int
+	nextSeq     int // for inventory resources
+	actions     map[int]*action
 	tokens      tokenStore
 }
 
@@ -66,6 +73,10 @@ func newState() *state {
 		nextUserID:  7000001,
 		nextDroplet: 480000001,
 		nextRecord:  310000001,
+		nextSSHKey:  512190,
+		nextAction:  2080000001,
+		nextSeq:     1,
+		actions:     map[int]*action{},
 		tokens:      newTokenStore(),
 	}
 }
@@ -105,7 +116,7 @@ func (s *Server) AddTeam(t Team) Team {
 		ts.Team = t
 		return t
 	}
-	s.st.teams[t.UUID] = &teamState{Team: t}
+	s.st.teams[t.UUID] = &teamState{Team: t, inventory: map[string][]*resource{}}
 	s.st.teamOrder = append(s.st.teamOrder, t.UUID)
 	return t
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -58,26 +59,43 @@ func Document() (*openapi3.T, error) {
 	return loadedDoc, loadErr
 }
 
+// Options changes how the harness judges the exchanges of one simulator.
+type Options struct {
+	// AllowInvalidRequests is for tests that send requests the description does not allow,
+	// on purpose. Such a request is recorded (see InvalidRequests) instead of reported, and
+	// the simulator must refuse it with a 4xx status, as DigitalOcean would: answering it
+	// with any other status is reported as a violation. Responses are validated as usual.
+	AllowInvalidRequests bool
+}
+
 // Sim is a simulator served by an httptest server whose API v2 traffic is validated.
 type Sim struct {
 	URL string // base URL of the server, e.g. http://127.0.0.1:41234
 	*dosim.Server
 
 	t          testing.TB
+	opts       Options
 	ts         *httptest.Server
 	mu         sync.Mutex
 	violations []string
+	invalid    []string
 }
 
 // Start serves a new simulator for the rest of the test. Every /v2 request and response
 // is checked against DigitalOcean's API description, and every violation is reported with
-// t.Errorf. The server is closed on t.Cleanup.
-func Start(t testing.TB, opts dosim.Options) *Sim {
+// t.Errorf. The server is closed on t.Cleanup. At most one harness Options may be given.
+func Start(t testing.TB, opts dosim.Options, hopts ...Options) *Sim {
 	t.Helper()
 	if _, err := Document(); err != nil {
 		t.Fatalf("dosimtest: %v", err)
 	}
+	if len(hopts) > 1 {
+		t.Fatalf("dosimtest: Start takes at most one Options, got %d", len(hopts))
+	}
 	sim := &Sim{Server: dosim.New(opts), t: t}
+	if len(hopts) == 1 {
+		sim.opts = hopts[0]
+	}
 	sim.ts = httptest.NewServer(sim.validating(sim.Server))
 	t.Cleanup(sim.ts.Close)
 	sim.URL = sim.ts.URL
@@ -92,6 +110,25 @@ func (s *Sim) Violations() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.violations...)
+}
+
+// InvalidRequests returns the requests the description does not allow that a simulator
+// started with AllowInvalidRequests has received, each with the reason.
+func (s *Sim) InvalidRequests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.invalid...)
+}
+
+// reportRequest records an invalid request: a violation, unless invalid requests are allowed.
+func (s *Sim) reportRequest(r *http.Request, err error) {
+	if !s.opts.AllowInvalidRequests {
+		s.report(r, "request: %v", err)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.invalid = append(s.invalid, fmt.Sprintf("%s %s: %v", r.Method, r.URL.Path, err))
 }
 
 // report records and reports one violation.
@@ -118,19 +155,63 @@ func (s *Sim) validating(next http.Handler) http.Handler {
 			s.report(r, "read request body: %v", err)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		in, err := validateRequest(r, body)
-		if err != nil {
-			s.report(r, "request: %v", err)
+		in, reqErr := validateRequest(r, body)
+		if reqErr != nil {
+			s.reportRequest(r, reqErr)
 		}
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		if !rec.wrote && r.Context().Err() != nil {
+			return // the client gave up before any answer: nothing to judge
+		}
+		if reqErr != nil && s.opts.AllowInvalidRequests && (rec.status < 400 || rec.status > 499) {
+			s.report(r, "the description does not allow this request (%v), yet the simulator answered %d", reqErr, rec.status)
+		}
 		if in == nil {
 			return
 		}
+		recordCoverage(in.Route, rec.status)
 		if err := validateResponse(in, rec.status, w.Header(), rec.body.Bytes()); err != nil {
 			s.report(r, "response %d: %v", rec.status, err)
 		}
 	})
+}
+
+// Route is an operation of the description: a method and a path template such as
+// /v2/droplets/{droplet_id}.
+type Route struct{ Method, Path string }
+
+// coverage is every route the harness has seen answered in this process, with the statuses.
+var coverage = struct {
+	sync.Mutex
+	seen map[Route]map[int]bool
+}{seen: map[Route]map[int]bool{}}
+
+// recordCoverage notes that a route was answered with a status.
+func recordCoverage(rt *routers.Route, status int) {
+	key := Route{Method: rt.Method, Path: rt.Path}
+	coverage.Lock()
+	defer coverage.Unlock()
+	if coverage.seen[key] == nil {
+		coverage.seen[key] = map[int]bool{}
+	}
+	coverage.seen[key][status] = true
+}
+
+// Coverage returns, for every route of the description the harness has seen answered in
+// this process (by any simulator), the statuses it was answered with, in ascending order.
+// A TestMain can compare it with dosim.Operations() after m.Run.
+func Coverage() map[Route][]int {
+	coverage.Lock()
+	defer coverage.Unlock()
+	out := make(map[Route][]int, len(coverage.seen))
+	for rt, statuses := range coverage.seen {
+		for st := range statuses {
+			out[rt] = append(out[rt], st)
+		}
+		slices.Sort(out[rt])
+	}
+	return out
 }
 
 // errUndocumented is returned for requests the description has no operation for.

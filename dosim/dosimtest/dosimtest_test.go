@@ -3,6 +3,7 @@ package dosimtest_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -110,5 +111,58 @@ func TestDocumentIsShared(t *testing.T) {
 	b, _ := dosimtest.Document()
 	if a != b || a.Info == nil || a.Info.License == nil || len(a.Servers) != 0 {
 		t.Errorf("Document() should load once, keep the license and drop servers")
+	}
+}
+
+func TestAllowInvalidRequests(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		method, path  string
+		body          string
+		wantInvalid   int
+		wantViolation string // a substring of the one violation; "" for none
+	}{
+		{"valid request", "GET", "/v2/droplets", "", 0, ""},
+		{"invalid request refused", "POST", "/v2/droplets", `{"name":"a","image":"ubuntu-24-04-x64"}`, 1, ""},
+		{"invalid request accepted", "GET", "/v2/droplets?per_page=500", "", 1, "yet the simulator answered 200"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recordingTB{TB: t}
+			sim := dosimtest.Start(rec, dosim.Options{Seed: true}, dosimtest.Options{AllowInvalidRequests: true})
+			req, err := http.NewRequest(tt.method, sim.URL+tt.path, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+dosim.SeedToken)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := sim.InvalidRequests(); len(got) != tt.wantInvalid {
+				t.Errorf("InvalidRequests() = %q, want %d", got, tt.wantInvalid)
+			}
+			got := sim.Violations()
+			switch {
+			case tt.wantViolation == "" && len(got) != 0:
+				t.Errorf("violations = %q, want none", got)
+			case tt.wantViolation != "" && (len(got) != 1 || !strings.Contains(got[0], tt.wantViolation)):
+				t.Errorf("violations = %q, want one containing %q", got, tt.wantViolation)
+			}
+		})
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	t.Parallel()
+	sim := dosimtest.Start(t, dosim.Options{Seed: true})
+	get(t, sim.URL+"/v2/droplets/1", dosim.SeedToken)
+	statuses := dosimtest.Coverage()[dosimtest.Route{Method: "GET", Path: "/v2/droplets/{droplet_id}"}]
+	if !slices.Contains(statuses, http.StatusNotFound) {
+		t.Errorf("Coverage() for GET /v2/droplets/{droplet_id} = %v, want it to include 404", statuses)
 	}
 }

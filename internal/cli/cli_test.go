@@ -3,8 +3,12 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 func runBerth(t *testing.T, args ...string) (string, error) {
@@ -52,5 +56,59 @@ func TestBadFlagsAreExplained(t *testing.T) {
 		if _, err := runBerth(t, tt.args...); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("berth %v = %v, want an error mentioning %q", tt.args, err, tt.want)
 		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a server's goroutines and the test.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func TestSimServesAPIAndSpaces(t *testing.T) {
+	t.Parallel()
+	const token = "dop_v1_2222222222222222222222222222222222222222222222222222222222222222"
+	var out bytes.Buffer
+	logs := &lockedBuffer{}
+	root := Root(&out, logs)
+	root.SetArgs([]string{"sim", "--addr", "127.0.0.1:0", "--spaces-addr", "127.0.0.1:0", "--token", token})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	addrs := regexp.MustCompile(`api=(http://[0-9.:]+)/v2 .*spaces=(http://[0-9.:]+)`)
+	var m []string
+	for range 100 {
+		if m = addrs.FindStringSubmatch(logs.String()); m != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if m == nil {
+		cancel()
+		t.Fatalf("berth sim did not log its addresses:\n%s", logs.String())
+	}
+	req, _ := http.NewRequest("GET", m[1]+"/v2/account", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("GET /v2/account with --token = %v, %v; want 200", resp, err)
+	}
+	if resp, err := http.Get(m[2] + "/"); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("anonymous S3 list = %v, %v; want 403", resp, err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("berth sim after cancel = %v, want nil", err)
 	}
 }

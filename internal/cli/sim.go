@@ -10,30 +10,35 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/dosim"
+	"github.com/berth-dev/berth/dosim/spaces"
 	"github.com/berth-dev/berth/internal/config"
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 )
 
 // simFlags are `berth sim`'s settings.
 type simFlags struct {
-	addr    string
-	baseURL string
-	clients []string
-	tokens  []string
-	seed    bool
+	addr       string
+	spacesAddr string
+	baseURL    string
+	clients    []string
+	tokens     []string
+	seed       bool
 }
 
 func simCmd(cfg *config.Config) *cobra.Command {
-	f := simFlags{addr: "127.0.0.1:8090", seed: true}
+	f := simFlags{addr: "127.0.0.1:8090", spacesAddr: "127.0.0.1:8091", seed: true}
 	cmd := &cobra.Command{
 		Use:   "sim",
 		Short: "Run the DigitalOcean simulator alone, for testing any DigitalOcean integration",
 		Long: "Run Berth's DigitalOcean simulator: OAuth at /v1/oauth/* and the API at /v2/*, with\n" +
 			"DigitalOcean's JSON, errors, pagination and rate-limit headers. Point godo at it with\n" +
-			"godo.SetBaseURL(\"http://ADDR\") and OAuth clients at http://ADDR/v1/oauth/authorize and /token.",
+			"godo.SetBaseURL(\"http://ADDR\") and OAuth clients at http://ADDR/v1/oauth/authorize and /token.\n" +
+			"Spaces (S3, path-style, SigV4 with keys made by POST /v2/spaces/keys) listens on --spaces-addr.",
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSim(cmd.Context(), cmd, cfg, f) },
 	}
-	cmd.Flags().StringVar(&f.addr, "addr", f.addr, "listen address")
+	cmd.Flags().StringVar(&f.addr, "addr", f.addr, "listen address of the API and OAuth endpoints")
+	cmd.Flags().StringVar(&f.spacesAddr, "spaces-addr", f.spacesAddr, "listen address of the Spaces (S3) endpoint")
 	cmd.Flags().StringVar(&f.baseURL, "base-url", "", "URL clients reach the simulator at, for links (default http://ADDR)")
 	cmd.Flags().StringArrayVar(&f.clients, "oauth-client", nil, "register an OAuth application as ID:SECRET:REDIRECT_URI (repeatable)")
 	cmd.Flags().StringArrayVar(&f.tokens, "token", nil, "seed a personal access token dop_v1_... with read and write scopes for the first team (repeatable)")
@@ -55,16 +60,27 @@ func runSim(ctx context.Context, cmd *cobra.Command, cfg *config.Config, f simFl
 	if err != nil {
 		return fmt.Errorf("listen on %s (--addr): %w", f.addr, err)
 	}
+	spacesLn, err := net.Listen("tcp", f.spacesAddr)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("listen on %s (--spaces-addr): %w", f.spacesAddr, err)
+	}
 	if opts.BaseURL == "" {
 		opts.BaseURL = "http://" + ln.Addr().String()
 	}
 	sim := dosim.New(opts)
 	if err := seedTokens(sim, f.tokens); err != nil {
 		ln.Close()
+		spacesLn.Close()
 		return err
 	}
-	log.Info("DigitalOcean simulator serving", "api", opts.BaseURL+"/v2", "oauth", opts.BaseURL+"/v1/oauth", "clients", len(opts.Clients))
-	return serveUntilDone(ctx, ln, sim)
+	s3 := spaces.New(spaces.FromSimulator(sim), spaces.Options{Logger: log})
+	log.Info("DigitalOcean simulator serving", "api", opts.BaseURL+"/v2", "oauth", opts.BaseURL+"/v1/oauth",
+		"spaces", "http://"+spacesLn.Addr().String(), "clients", len(opts.Clients))
+	g, ctx := errgroup.WithContext(ctx) // one server failing stops the other
+	g.Go(func() error { return serveUntilDone(ctx, spacesLn, s3) })
+	g.Go(func() error { return serveUntilDone(ctx, ln, sim) })
+	return g.Wait()
 }
 
 // seedTokens gives each --token to the first team's first member, with read and write scopes.
