@@ -78,6 +78,8 @@ func newEnv(t *testing.T, opts ...envOptions) *env {
 	do := digitalocean.New(digitalocean.Options{
 		OAuthURL: sim.URL, APIURL: o.apiURL, ClientID: testClientID, ClientSecret: "test-secret",
 		RedirectURL: testRedirectURI, Scopes: o.scopes, HTTPClient: &http.Client{Transport: switchable{offline}},
+		// Retry reads of a dead network quickly: these tests are about what Berth records.
+		Retry: digitalocean.RetryOptions{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond},
 	})
 	svc := service.New(service.Deps{Store: db.Store, Sealer: sealer, OAuth: do, Accounts: do, Now: clock.Now})
 	grant, err := svc.SignUp(ctx, service.SignUpParams{Email: "ada@example.com", Password: "correct horse battery", OrganizationName: "Analytical Engines"})

@@ -1,11 +1,14 @@
-// Package digitalocean implements Berth's provider interfaces for DigitalOcean; the only package that imports godo.
+// Package digitalocean implements Berth's provider interfaces for DigitalOcean; the only package that imports godo and minio-go.
 package digitalocean
 
 import (
+	"cmp"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/digitalocean/godo"
@@ -21,14 +24,35 @@ type Options struct {
 	ClientSecret string
 	RedirectURL  string
 	Scopes       []string     // default read write
-	HTTPClient   *http.Client // default a client with a 30s timeout
+	HTTPClient   *http.Client // default a client with a 30s timeout; its Timeout bounds each attempt
 	UserAgent    string
+	// Clock is the time source of retries and pacing. Default: the real clock.
+	Clock Clock
+	// Retry bounds the retries of reads and of creates whose outcome is unknown.
+	Retry RetryOptions
+	// Limits are the per-token request limits the pacer keeps within. Default: DigitalOcean's.
+	Limits Limits
+	// SpacesPartSize is the part size of multipart uploads to Spaces: larger objects, and
+	// those of unknown size, go up in parts of this size. Default 16 MiB; at least 5 MiB.
+	SpacesPartSize uint64
 }
 
-// Client talks to DigitalOcean's OAuth endpoints and API.
+// Client talks to DigitalOcean's OAuth endpoints and API. It is safe for concurrent use and
+// keeps one pacer per access token, so every caller using a token shares its allowance.
 type Client struct {
 	opts  Options
 	oauth oauth2.Config
+
+	mu     sync.Mutex
+	tokens map[[sha256.Size]byte]*tokenClient
+}
+
+// tokenClient is the API client of one access token: a godo client whose transport retries
+// reads and paces every request.
+type tokenClient struct {
+	api      *godo.Client
+	pacer    *pacer
+	lastUsed time.Time
 }
 
 // New returns a Client with defaults filled in.
@@ -48,7 +72,13 @@ func New(opts Options) *Client {
 	if opts.UserAgent == "" {
 		opts.UserAgent = "berth"
 	}
-	return &Client{opts: opts, oauth: oauth2.Config{
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
+	}
+	opts.SpacesPartSize = max(cmp.Or(opts.SpacesPartSize, 16<<20), minPartSize)
+	opts.Retry = opts.Retry.withDefaults()
+	opts.Limits = opts.Limits.withDefaults()
+	return &Client{opts: opts, tokens: map[[sha256.Size]byte]*tokenClient{}, oauth: oauth2.Config{
 		ClientID:     opts.ClientID,
 		ClientSecret: opts.ClientSecret,
 		RedirectURL:  opts.RedirectURL,
@@ -61,19 +91,67 @@ func New(opts Options) *Client {
 	}}
 }
 
-// godoClient returns a godo client that sends accessToken as the bearer.
+// idleTokenClient is how long an unused token's client (and its pacer's memory) is kept.
+const idleTokenClient = 2 * time.Hour
+
+// godoClient returns the godo client of accessToken, shared by every caller of that token.
 func (c *Client) godoClient(accessToken string) (*godo.Client, error) {
-	httpClient := &http.Client{
-		Timeout: c.opts.HTTPClient.Timeout,
-		Transport: &oauth2.Transport{
-			Source: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: accessToken, TokenType: "Bearer"}),
-			Base:   c.baseTransport(),
-		},
+	tc, err := c.tokenClient(accessToken)
+	if err != nil {
+		return nil, err
 	}
+	return tc.api, nil
+}
+
+// tokenClient returns (creating on first use) the per-token client. Tokens are kept by hash.
+func (c *Client) tokenClient(accessToken string) (*tokenClient, error) {
+	key := sha256.Sum256([]byte(accessToken))
+	now := c.opts.Clock.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tc, ok := c.tokens[key]; ok {
+		tc.lastUsed = now
+		return tc, nil
+	}
+	c.forgetIdle(now)
+	tc, err := c.newTokenClient(accessToken)
+	if err != nil {
+		return nil, err
+	}
+	tc.lastUsed = now
+	c.tokens[key] = tc
+	return tc, nil
+}
+
+// forgetIdle drops the clients of tokens unused for idleTokenClient. c.mu is held.
+func (c *Client) forgetIdle(now time.Time) {
+	for key, tc := range c.tokens {
+		if now.Sub(tc.lastUsed) > idleTokenClient {
+			delete(c.tokens, key)
+		}
+	}
+}
+
+// newTokenClient builds the transport chain retry -> pacer -> attempt timeout -> bearer -> base.
+func (c *Client) newTokenClient(accessToken string) (*tokenClient, error) {
+	var base http.RoundTripper = &bearer{token: accessToken, next: c.baseTransport()}
+	if d := c.opts.HTTPClient.Timeout; d > 0 {
+		base = &attemptTimeout{d: d, next: base}
+	}
+	p := newPacer(base, c.opts.Limits, c.opts.Clock)
+	httpClient := &http.Client{Transport: &retrier{next: p, policy: c.policy()}}
 	// godo resolves paths against the base URL, so a base with a path (a simulator mounted
 	// under a prefix) needs its trailing slash.
-	base := strings.TrimRight(c.opts.APIURL, "/") + "/"
-	return godo.New(httpClient, godo.SetBaseURL(base), godo.SetUserAgent(c.opts.UserAgent))
+	baseURL := strings.TrimRight(c.opts.APIURL, "/") + "/"
+	api, err := godo.New(httpClient, godo.SetBaseURL(baseURL), godo.SetUserAgent(c.opts.UserAgent))
+	if err != nil {
+		return nil, err
+	}
+	return &tokenClient{api: api, pacer: p}, nil
+}
+
+func (c *Client) policy() *retryPolicy {
+	return &retryPolicy{opts: c.opts.Retry, clock: c.opts.Clock}
 }
 
 func (c *Client) baseTransport() http.RoundTripper {

@@ -8,10 +8,11 @@ import (
 
 	"github.com/berth-dev/berth/internal/domain"
 	"github.com/digitalocean/godo"
+	"github.com/minio/minio-go/v7"
 	"golang.org/x/oauth2"
 )
 
-// translate turns a godo, oauth2 or transport error into a *domain.ProviderError wrapped with op.
+// translate turns a godo, minio, oauth2, pacer or transport error into a *domain.ProviderError wrapped with op.
 func translate(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
@@ -23,6 +24,10 @@ func translate(ctx context.Context, op string, err error) error {
 }
 
 func providerError(err error) *domain.ProviderError {
+	var translated *domain.ProviderError
+	if errors.As(err, &translated) {
+		return translated
+	}
 	var apiErr *godo.ErrorResponse
 	if errors.As(err, &apiErr) && apiErr.Response != nil {
 		return &domain.ProviderError{
@@ -36,12 +41,39 @@ func providerError(err error) *domain.ProviderError {
 	if errors.As(err, &tokenErr) {
 		return oauthError(tokenErr)
 	}
+	var s3Err minio.ErrorResponse
+	if errors.As(err, &s3Err) && s3Err.StatusCode != 0 {
+		return spacesError(s3Err)
+	}
+	var paced *paceError
+	if errors.As(err, &paced) {
+		return &domain.ProviderError{Kind: domain.ProviderRateLimited, Message: paced.Error(), Err: err}
+	}
 	var statusErr *httpStatusError
 	if errors.As(err, &statusErr) {
 		return &domain.ProviderError{Kind: kindForStatus(statusErr.status), Status: statusErr.status, Message: statusErr.message}
 	}
 	// Anything else never reached DigitalOcean or got no answer: DNS, refused, timeout, TLS.
 	return &domain.ProviderError{Kind: domain.ProviderUnavailable, Message: "DigitalOcean could not be reached", Err: err}
+}
+
+// spacesError classifies an S3 error answer from Spaces by its code, then its status.
+func spacesError(e minio.ErrorResponse) *domain.ProviderError {
+	pe := &domain.ProviderError{Kind: kindForStatus(e.StatusCode), Status: e.StatusCode, Message: e.Message, RequestID: e.RequestID}
+	switch e.Code {
+	case "InvalidAccessKeyId", "SignatureDoesNotMatch":
+		pe.Kind = domain.ProviderUnauthorized
+	case "AccessDenied":
+		pe.Kind = domain.ProviderForbidden
+	case "NoSuchBucket", "NoSuchKey", "NoSuchUpload":
+		pe.Kind = domain.ProviderNotFound
+	case "SlowDown":
+		pe.Kind = domain.ProviderRateLimited
+	}
+	if pe.Message == "" {
+		pe.Message = e.Code
+	}
+	return pe
 }
 
 func oauthError(e *oauth2.RetrieveError) *domain.ProviderError {
