@@ -24,6 +24,7 @@ type simFlags struct {
 	clients    []string
 	tokens     []string
 	seed       bool
+	sim        dosim.Options // the tunable behaviour: latency, limits, droplet boot time
 }
 
 func simCmd(cfg *config.Config) *cobra.Command {
@@ -43,12 +44,18 @@ func simCmd(cfg *config.Config) *cobra.Command {
 	cmd.Flags().StringArrayVar(&f.clients, "oauth-client", nil, "register an OAuth application as ID:SECRET:REDIRECT_URI (repeatable)")
 	cmd.Flags().StringArrayVar(&f.tokens, "token", nil, "seed a personal access token dop_v1_... with read and write scopes for the first team (repeatable)")
 	cmd.Flags().BoolVar(&f.seed, "seed", f.seed, "start with sample people, teams, droplets and domains")
+	cmd.Flags().DurationVar(&f.sim.Latency, "latency", 0, "added to every API request, e.g. 50ms")
+	cmd.Flags().IntVar(&f.sim.RateLimitPerMinute, "rate-limit-per-minute", dosim.DefaultRateLimitPerMinute, "API requests a token may make per minute")
+	cmd.Flags().IntVar(&f.sim.RateLimitPerHour, "rate-limit-per-hour", dosim.DefaultRateLimitPerHour, "API requests a token may make per hour")
+	cmd.Flags().DurationVar(&f.sim.DropletActiveAfter, "droplet-active-after", dosim.DefaultDropletActiveAfter, "how long a new Droplet stays new before it is active")
+	cmd.Flags().DurationVar(&f.sim.FreshDropletNotFound, "fresh-droplet-404", 0, "a new Droplet answers 404 for this long, as DigitalOcean's sometimes do")
 	return cmd
 }
 
 func runSim(ctx context.Context, cmd *cobra.Command, cfg *config.Config, f simFlags) error {
 	log := newLogger(cmd.ErrOrStderr(), cfg.LogLevel)
-	opts := dosim.Options{BaseURL: strings.TrimRight(f.baseURL, "/"), Logger: log, Seed: f.seed}
+	opts := f.sim
+	opts.BaseURL, opts.Logger, opts.Seed = strings.TrimRight(f.baseURL, "/"), log, f.seed
 	for _, v := range f.clients {
 		c, err := dosim.ParseClientFlag(v)
 		if err != nil {
