@@ -55,3 +55,22 @@ type APIKey struct {
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
 }
+
+// Member is a membership with the member's email, for listing an organization's people.
+type Member struct {
+	Membership
+	Email string
+}
+
+// Invitation lets one person join an organization with a role: single use, short-lived;
+// ID is the SHA-256 of the token in the link, never the token itself.
+type Invitation struct {
+	ID         string
+	OrgID      string
+	Email      string
+	Role       Role
+	InvitedBy  string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	AcceptedAt *time.Time
+}

@@ -30,6 +30,7 @@ const (
 	CodeSignupClosed         = "signup_closed"
 	CodeInvalidCredentials   = "invalid_credentials"
 	CodeReconnectWrongTeam   = "reconnect_wrong_team"
+	CodeInvitationInvalid    = "invitation_invalid"
 )
 
 // problems are the texts people see, by code.
@@ -62,6 +63,8 @@ var problems = map[string]Problem{
 		Detail: "This Berth only lets the first visitor create an organization. Ask an admin of your organization for an invitation."},
 	CodeReconnectWrongTeam: {Title: "Different DigitalOcean team",
 		Detail: "You authorized a different DigitalOcean team than this account's, so nothing was changed. Click Reconnect again and pick the account's team on DigitalOcean's consent page."},
+	CodeInvitationInvalid: {Title: "Invitation not valid",
+		Detail: "This invitation link was already used, has expired (links work for 7 days) or is not complete. Ask an admin of the organization for a new one."},
 	CodeInvalidCredentials: {Title: "Sign-in failed",
 		Detail: "The email or password is not right. Check both and try again."},
 }

@@ -17,6 +17,7 @@ type Store interface {
 	APIKeys
 	OAuthStates
 	CloudAccounts
+	Invitations
 
 	// InTx runs fn in one transaction; fn's Store sees the transaction's writes.
 	// An error from fn rolls back. Calls nest: InTx on a transactional Store reuses its transaction.
@@ -47,6 +48,7 @@ type Orgs interface {
 	AddMember(ctx context.Context, p AddMemberParams) (domain.Membership, error)
 	GetMembership(ctx context.Context, p GetMembershipParams) (domain.Membership, error)
 	ListMembershipsByUser(ctx context.Context, userID string) ([]domain.Membership, error) // oldest first
+	ListMembers(ctx context.Context, orgID string) ([]domain.Member, error)                // oldest first
 }
 
 // CreateOrgParams creates an organization; names are unique case-insensitively.
@@ -201,4 +203,27 @@ type SaveCredentialsParams struct {
 	ID          string
 	Credentials domain.Credentials
 	At          time.Time
+}
+
+// Invitations stores pending invitations to join an organization.
+type Invitations interface {
+	CreateInvitation(ctx context.Context, inv domain.Invitation) error
+	GetInvitation(ctx context.Context, id string) (domain.Invitation, error)
+	// AcceptInvitation marks an invitation used; one already used is domain.ErrNotFound, so
+	// two people racing for one link cannot both join.
+	AcceptInvitation(ctx context.Context, p AcceptInvitationParams) error
+	// ListPendingInvitations lists an organization's unused, unexpired invitations, newest first.
+	ListPendingInvitations(ctx context.Context, p ListPendingInvitationsParams) ([]domain.Invitation, error)
+}
+
+// AcceptInvitationParams marks one invitation used at At.
+type AcceptInvitationParams struct {
+	ID string
+	At time.Time
+}
+
+// ListPendingInvitationsParams selects an organization's invitations still open at Now.
+type ListPendingInvitationsParams struct {
+	OrgID string
+	Now   time.Time
 }

@@ -78,3 +78,14 @@ func (s *Store) ListMembershipsByUser(ctx context.Context, userID string) ([]dom
 		`SELECT `+membershipColumns+` FROM memberships WHERE user_id = $1
 		ORDER BY created_at, org_id`, userID)
 }
+
+// ListMembers returns an organization's members with their emails, oldest first.
+func (s *Store) ListMembers(ctx context.Context, orgID string) ([]domain.Member, error) {
+	return queryList(ctx, s, "list members", func(r rowScanner) (domain.Member, error) {
+		var m domain.Member
+		err := r.Scan(&m.OrgID, &m.UserID, &m.Role, timeDest{&m.CreatedAt}, &m.Email)
+		return m, err
+	}, `SELECT m.org_id, m.user_id, m.role, m.created_at, u.email
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = $1 ORDER BY m.created_at, u.email`, orgID)
+}
