@@ -100,7 +100,7 @@ func (a *App) buildHandler() http.Handler {
 	return httpserver.New(httpserver.Options{
 		Logger: a.log,
 		Routes: []interface{ Register(*http.ServeMux) }{
-			web.New(web.Options{Services: a.services, Logger: a.log, Sandbox: a.cfg.Sandbox(), SecureCookies: a.cfg.SecureCookies()}),
+			web.New(web.Options{Services: a.services, Logger: a.log, Sandbox: a.cfg.Sandbox(), SecureCookies: a.cfg.SecureCookies(), PublicURL: a.cfg.PublicURL}),
 			api.New(a.services, a.log),
 		},
 		Mounts: mounts,

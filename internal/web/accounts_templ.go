@@ -51,7 +51,7 @@ func cloudAccountsPage(c Chrome, accounts []domain.CloudAccount, canAdmin bool, 
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = settingsTabs("cloud-accounts").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = settingsTabs(c, "cloud-accounts").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -43,7 +43,7 @@ func apiKeysPage(c Chrome, keys []domain.APIKey, newSecret, errMsg string) templ
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = settingsTabs("api-keys").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = settingsTabs(c, "api-keys").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

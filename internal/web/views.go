@@ -53,3 +53,10 @@ func formatTime(t *time.Time) string {
 }
 
 func boolString(b bool) string { return strconv.FormatBool(b) }
+
+func roleLabel(r domain.Role) string {
+	if r == domain.RoleAdmin {
+		return "Admin"
+	}
+	return "Member"
+}

@@ -24,16 +24,18 @@ const sessionCookie = "berth_session"
 type Options struct {
 	Services      *service.Services
 	Logger        *slog.Logger
-	Sandbox       bool // show the Sandbox marker
-	SecureCookies bool // add Secure to cookies (Berth is served over https)
+	Sandbox       bool   // show the Sandbox marker
+	SecureCookies bool   // add Secure to cookies (Berth is served over https)
+	PublicURL     string // where people reach Berth, for links they send to others
 }
 
 // Handler serves the UI.
 type Handler struct {
-	svc     *service.Services
-	log     *slog.Logger
-	sandbox bool
-	secure  bool
+	svc       *service.Services
+	log       *slog.Logger
+	sandbox   bool
+	secure    bool
+	publicURL string
 }
 
 // New returns the UI handler.
@@ -41,7 +43,7 @@ func New(o Options) *Handler {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{svc: o.Services, log: o.Logger, sandbox: o.Sandbox, secure: o.SecureCookies}
+	return &Handler{svc: o.Services, log: o.Logger, sandbox: o.Sandbox, secure: o.SecureCookies, publicURL: o.PublicURL}
 }
 
 // Register adds the UI's routes to mux.
@@ -62,6 +64,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /settings/cloud-accounts/{id}", h.signedIn(h.saveAccount))
 	mux.Handle("POST /settings/cloud-accounts/{id}/validate", h.signedIn(h.validateAccount))
 	mux.Handle("POST /settings/cloud-accounts/{id}/disconnect", h.signedIn(h.disconnectAccount))
+	mux.Handle("GET /settings/members", h.signedIn(h.members))
+	mux.Handle("POST /settings/members", h.signedIn(h.inviteMember))
+	mux.HandleFunc("GET /join", h.invitation)
+	mux.HandleFunc("POST /join", h.acceptInvitation)
 	mux.Handle("GET /settings/api-keys", h.signedIn(h.apiKeys))
 	mux.Handle("POST /settings/api-keys", h.signedIn(h.createAPIKey))
 	mux.Handle("POST /settings/api-keys/{id}/revoke", h.signedIn(h.revokeAPIKey))
@@ -110,7 +116,7 @@ func actorOf(r *http.Request) service.Actor {
 
 func (h *Handler) chrome(r *http.Request, title, section string) Chrome {
 	a := actorOf(r)
-	return Chrome{Title: title, Email: a.Email, OrgName: a.OrgName, Sandbox: h.sandbox, Section: section}
+	return Chrome{Title: title, Email: a.Email, OrgName: a.OrgName, Sandbox: h.sandbox, Section: section, Admin: a.IsAdmin()}
 }
 
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
