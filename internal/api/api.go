@@ -40,6 +40,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/cloud-accounts/{id}/validate", h.authed(h.validateAccount))
 	mux.Handle("POST /api/v1/cloud-accounts/{id}/refresh", h.authed(h.refreshAccount))
 	mux.Handle("DELETE /api/v1/cloud-accounts/{id}", h.authed(h.disconnectAccount))
+	mux.Handle("GET /api/v1/audit-events", h.authed(h.auditEvents))
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, apiError{http.StatusNotFound, "not_found", "No such API endpoint: " + r.Method + " " + r.URL.Path})
 	}))

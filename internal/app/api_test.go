@@ -120,6 +120,23 @@ func TestAPICloudAccounts(t *testing.T) {
 			if status, _ = c.do("GET", "/api/v1/cloud-accounts/"+id, ""); status != 404 {
 				t.Errorf("GET after DELETE = %d, want 404", status)
 			}
+			status, body = c.do("GET", "/api/v1/audit-events?limit=2", "")
+			events, _ := body["audit_events"].([]any)
+			if status != 200 || len(events) != 2 || body["next_before"] == nil {
+				t.Fatalf("GET audit-events?limit=2 = %d %v, want two events and a cursor", status, body)
+			}
+			latest := events[0].(map[string]any)
+			who := latest["actor"].(map[string]any)
+			if latest["type"] != "account.disconnected" || latest["account_id"] != id || who["kind"] != "api_key" {
+				t.Errorf("latest audit event = %v, want account.disconnected by an API key", latest)
+			}
+			_, body = c.do("GET", "/api/v1/audit-events?before="+body["next_before"].(string), "")
+			if older, _ := body["audit_events"].([]any); len(older) == 0 || older[len(older)-1].(map[string]any)["type"] != "account.connected" {
+				t.Errorf("older audit events = %v, want them to end with account.connected", body)
+			}
+			if status, body = c.do("GET", "/api/v1/audit-events?limit=500", ""); status != 400 {
+				t.Errorf("GET audit-events?limit=500 = %d %v, want 400", status, body)
+			}
 		})
 	}
 }

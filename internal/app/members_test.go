@@ -79,6 +79,12 @@ func TestMembersSeeButDoNotChange(t *testing.T) {
 	if _, page := admin.get("/settings/members"); !strings.Contains(page, "grace@example.com") || strings.Contains(page, "(invited)") {
 		t.Errorf("members page after joining:\n%s", page)
 	}
+	if _, page := admin.get("/settings/audit"); !strings.Contains(page, "member.joined") || !strings.Contains(page, "grace@example.com joined as member") {
+		t.Errorf("audit log lacks the join:\n%s", page)
+	}
+	if status, _ := member.get("/settings/audit"); status != 403 {
+		t.Errorf("member GET /settings/audit = %d, want 403", status)
+	}
 	if _, page := member.get(joinURL.RequestURI()); !strings.Contains(page, "Invitation not valid") {
 		t.Errorf("a used invitation link still offers to join:\n%s", page)
 	}

@@ -74,3 +74,42 @@ type Invitation struct {
 	ExpiresAt  time.Time
 	AcceptedAt *time.Time
 }
+
+// ActorKind says who did something: a person in the UI, a program with an API key, or Berth.
+type ActorKind string
+
+// Actor kinds.
+const (
+	ActorUser   ActorKind = "user"
+	ActorAPIKey ActorKind = "api_key"
+	ActorJob    ActorKind = "job"
+)
+
+// Event types: what happened to an organization's accounts and people.
+const (
+	EventAccountConnected     = "account.connected"
+	EventAccountReconnected   = "account.reconnected"
+	EventAccountUpdated       = "account.updated"
+	EventAccountRefreshFailed = "account.refresh_failed"
+	EventAccountRecovered     = "account.recovered"
+	EventAccountStatusChanged = "account.status_changed"
+	EventAccountDisconnected  = "account.disconnected"
+	EventMemberInvited        = "member.invited"
+	EventMemberJoined         = "member.joined"
+	EventAPIKeyCreated        = "api_key.created"
+	EventAPIKeyRevoked        = "api_key.revoked"
+)
+
+// Event is one entry of the audit log: who did what to which account, and when. Message is
+// for people and never holds a secret.
+type Event struct {
+	ID         string
+	OrgID      string
+	Type       string
+	AccountID  string // empty when the event is not about an account
+	ActorKind  ActorKind
+	ActorID    string // user id, API key id, or the job's name
+	ActorLabel string // email, key name, or the job's name, as it was then
+	Message    string
+	CreatedAt  time.Time
+}

@@ -39,6 +39,7 @@ func (s *Services) UpdateAccount(ctx context.Context, a Actor, id string, p Upda
 		if err != nil {
 			return err
 		}
+		before := acct
 		if acct, err = s.rename(ctx, tx, acct, p.Name); err != nil {
 			return err
 		}
@@ -46,7 +47,10 @@ func (s *Services) UpdateAccount(ctx context.Context, a Actor, id string, p Upda
 			err = tx.SetDefaultCloudAccount(ctx, store.SetDefaultCloudAccountParams{OrgID: a.OrgID, ID: id, IsDefault: *p.IsDefault, At: s.now()})
 			acct.IsDefault = *p.IsDefault
 		}
-		return err
+		if err != nil || (before.Name == acct.Name && before.IsDefault == acct.IsDefault) {
+			return err
+		}
+		return s.recordEvents(ctx, tx, s.newEvent(a, domain.EventAccountUpdated, a.OrgID, id, describeUpdate(before, acct)))
 	})
 	return acct, err
 }
@@ -70,12 +74,12 @@ func (s *Services) rename(ctx context.Context, tx store.Store, acct domain.Cloud
 // they are near expiry or refused, and records the outcome in the account's status. An error
 // means validation could not finish; a refused token is an outcome (status Expired), not an error.
 func (s *Services) ValidateAccount(ctx context.Context, a Actor, id string) (domain.CloudAccount, error) {
-	return s.validate(ctx, store.GetCloudAccountParams{OrgID: a.OrgID, ID: id})
+	return s.validate(ctx, a, store.GetCloudAccountParams{OrgID: a.OrgID, ID: id})
 }
 
 // ValidateAccountAsSystem is ValidateAccount for Berth's own jobs, which act for no person.
 func (s *Services) ValidateAccountAsSystem(ctx context.Context, orgID, id string) (domain.CloudAccount, error) {
-	return s.validate(ctx, store.GetCloudAccountParams{OrgID: orgID, ID: id})
+	return s.validate(ctx, systemActor(orgID), store.GetCloudAccountParams{OrgID: orgID, ID: id})
 }
 
 // DueAccounts lists accounts, of every organization, whose token is within the refresh window
@@ -87,14 +91,14 @@ func (s *Services) DueAccounts(ctx context.Context, limit int) ([]domain.CloudAc
 	})
 }
 
-func (s *Services) validate(ctx context.Context, id store.GetCloudAccountParams) (domain.CloudAccount, error) {
+func (s *Services) validate(ctx context.Context, a Actor, id store.GetCloudAccountParams) (domain.CloudAccount, error) {
 	acct, err := s.d.Store.GetCloudAccount(ctx, id)
 	if err != nil {
 		return acct, err
 	}
 	token, seen, err := s.usableToken(ctx, acct)
 	if err != nil {
-		return s.recordFailure(ctx, acct, err)
+		return s.recordFailure(ctx, a, acct, err)
 	}
 	info, err := s.d.Accounts.Account(ctx, token)
 	if domain.ProviderErrorKindOf(err) == domain.ProviderUnauthorized && acct.AuthType == domain.AuthOAuth {
@@ -103,13 +107,13 @@ func (s *Services) validate(ctx context.Context, id store.GetCloudAccountParams)
 		}
 	}
 	if err != nil {
-		return s.recordFailure(ctx, acct, err)
+		return s.recordFailure(ctx, a, acct, err)
 	}
 	caps, err := s.d.Accounts.Capabilities(ctx, token, s.knownScopes(acct))
 	if err != nil {
-		return s.recordFailure(ctx, acct, err)
+		return s.recordFailure(ctx, a, acct, err)
 	}
-	return s.recordSuccess(ctx, acct, info, caps)
+	return s.recordSuccess(ctx, a, acct, info, caps)
 }
 
 // knownScopes are the scopes Berth learned at connect time; nil for API tokens, whose scopes are probed.
@@ -198,12 +202,35 @@ func (s *Services) refreshLocked(ctx context.Context, tx store.Store, acct domai
 	return tok.AccessToken, nil
 }
 
-func (s *Services) recordSuccess(ctx context.Context, acct domain.CloudAccount, info provider.AccountInfo, caps []domain.Capability) (domain.CloudAccount, error) {
-	now := s.now()
+func (s *Services) recordSuccess(ctx context.Context, a Actor, acct domain.CloudAccount, info provider.AccountInfo, caps []domain.Capability) (domain.CloudAccount, error) {
+	now, before := s.now(), acct.Status
 	applyAccountInfo(&acct, info)
 	acct.Capabilities, acct.FailingSince = domain.SortCapabilities(caps), nil
 	acct.LastValidatedAt, acct.UpdatedAt = &now, now
-	return s.d.Store.UpdateCloudAccount(ctx, acct)
+	var events []domain.Event
+	if before != acct.Status {
+		events = append(events, s.statusEvent(a, acct, before))
+		if acct.Status == domain.StatusActive {
+			events = append(events, s.newEvent(a, domain.EventAccountRecovered, acct.OrgID, acct.ID, acct.Name+" works again"))
+		}
+	}
+	return s.saveAccount(ctx, acct, events...)
+}
+
+// saveAccount writes the account and its events in one transaction.
+func (s *Services) saveAccount(ctx context.Context, acct domain.CloudAccount, events ...domain.Event) (domain.CloudAccount, error) {
+	var saved domain.CloudAccount
+	err := s.d.Store.InTx(ctx, func(tx store.Store) error {
+		var err error
+		if saved, err = tx.UpdateCloudAccount(ctx, acct); err != nil {
+			return err
+		}
+		return s.recordEvents(ctx, tx, events...)
+	})
+	if err != nil {
+		return acct, fmt.Errorf("save cloud account: %w", err)
+	}
+	return saved, nil
 }
 
 // recordFailure records what a failure says about the account. Refused tokens are an outcome:
@@ -211,24 +238,29 @@ func (s *Services) recordSuccess(ctx context.Context, acct domain.CloudAccount, 
 // returned. DigitalOcean not answering is remembered (FailingSince), turns the account Error
 // only once it has lasted ErrorAfter, and returns the problem so that jobs retry. Anything
 // else leaves the account as it was and returns the problem.
-func (s *Services) recordFailure(ctx context.Context, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
+func (s *Services) recordFailure(ctx context.Context, a Actor, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
 	switch domain.ProviderErrorKindOf(cause) {
 	case domain.ProviderUnauthorized, domain.ProviderInvalidGrant:
-		return s.recordExpired(ctx, acct, cause)
+		return s.recordExpired(ctx, a, acct, cause)
 	case domain.ProviderUnavailable:
-		return s.recordUnreachable(ctx, acct, cause)
+		return s.recordUnreachable(ctx, a, acct, cause)
 	}
 	return acct, providerProblem(cause, CodeProviderRefused)
 }
 
-func (s *Services) recordExpired(ctx context.Context, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
+func (s *Services) recordExpired(ctx context.Context, a Actor, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
 	code := CodeTokensExpired
 	if acct.AuthType == domain.AuthToken {
 		code = CodeTokenRejected
 	}
-	problem := NewProblem(code, cause)
+	problem, before := NewProblem(code, cause), acct.Status
 	acct.Status, acct.StatusMessage, acct.FailingSince, acct.UpdatedAt = domain.StatusExpired, problem.Detail, nil, s.now()
-	updated, err := s.d.Store.UpdateCloudAccount(ctx, acct)
+	var events []domain.Event
+	if before != acct.Status {
+		events = append(events, s.newEvent(a, domain.EventAccountRefreshFailed, acct.OrgID, acct.ID, acct.Name+": "+problem.Detail),
+			s.statusEvent(a, acct, before))
+	}
+	updated, err := s.saveAccount(ctx, acct, events...)
 	if err != nil {
 		return acct, fmt.Errorf("record expired status: %w", err)
 	}
@@ -236,8 +268,8 @@ func (s *Services) recordExpired(ctx context.Context, acct domain.CloudAccount, 
 	return updated, nil
 }
 
-func (s *Services) recordUnreachable(ctx context.Context, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
-	now := s.now()
+func (s *Services) recordUnreachable(ctx context.Context, a Actor, acct domain.CloudAccount, cause error) (domain.CloudAccount, error) {
+	now, before := s.now(), acct.Status
 	if acct.FailingSince == nil {
 		acct.FailingSince = &now
 	}
@@ -247,7 +279,11 @@ func (s *Services) recordUnreachable(ctx context.Context, acct domain.CloudAccou
 			acct.FailingSince.Format("2006-01-02 15:04 UTC"))
 	}
 	acct.UpdatedAt = now
-	updated, err := s.d.Store.UpdateCloudAccount(ctx, acct)
+	var events []domain.Event
+	if before != acct.Status {
+		events = append(events, s.statusEvent(a, acct, before))
+	}
+	updated, err := s.saveAccount(ctx, acct, events...)
 	if err != nil {
 		return acct, fmt.Errorf("record unreachable: %w", err)
 	}

@@ -25,7 +25,15 @@ func (s *Services) CreateAPIKey(ctx context.Context, a Actor, name string) (NewA
 	if err := requireAdmin(a); err != nil {
 		return NewAPIKey{}, err
 	}
-	return s.createAPIKey(ctx, s.d.Store, a.OrgID, a.UserID, name)
+	var key NewAPIKey
+	err := s.d.Store.InTx(ctx, func(tx store.Store) error {
+		var err error
+		if key, err = s.createAPIKey(ctx, tx, a.OrgID, a.UserID, name); err != nil {
+			return err
+		}
+		return s.recordEvents(ctx, tx, s.newEvent(a, domain.EventAPIKeyCreated, a.OrgID, "", fmt.Sprintf("API key %q created (%s…)", key.Key.Name, key.Key.Prefix)))
+	})
+	return key, err
 }
 
 func (s *Services) createAPIKey(ctx context.Context, st store.Store, orgID, userID, name string) (NewAPIKey, error) {
@@ -57,7 +65,12 @@ func (s *Services) RevokeAPIKey(ctx context.Context, a Actor, id string) error {
 	if err := requireAdmin(a); err != nil {
 		return err
 	}
-	return s.d.Store.RevokeAPIKey(ctx, store.RevokeAPIKeyParams{OrgID: a.OrgID, ID: id, At: s.now()})
+	return s.d.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.RevokeAPIKey(ctx, store.RevokeAPIKeyParams{OrgID: a.OrgID, ID: id, At: s.now()}); err != nil {
+			return err
+		}
+		return s.recordEvents(ctx, tx, s.newEvent(a, domain.EventAPIKeyRevoked, a.OrgID, "", "API key "+id+" revoked"))
+	})
 }
 
 // APIKeyActor returns the actor of an API key: its creator, acting in its organization.
@@ -76,7 +89,7 @@ func (s *Services) APIKeyActor(ctx context.Context, secret string) (Actor, error
 	if err != nil {
 		return Actor{}, err
 	}
-	actor.APIKeyID = key.ID
+	actor.APIKeyID, actor.APIKeyName = key.ID, key.Name
 	if err := s.d.Store.TouchAPIKey(ctx, store.TouchAPIKeyParams{ID: key.ID, At: s.now()}); err != nil {
 		s.d.Logger.WarnContext(ctx, "record API key use", "api_key_id", key.ID, "error", err)
 	}

@@ -229,7 +229,22 @@ func (s *Services) upsertAccount(ctx context.Context, tx store.Store, a Actor, c
 	if err != nil {
 		return acct, fmt.Errorf("save cloud account: %w", err)
 	}
+	typ, verb := domain.EventAccountReconnected, "reconnected"
+	if isNew {
+		typ, verb = domain.EventAccountConnected, "connected"
+	}
+	msg := fmt.Sprintf("%s %s (%s, team %s) with %s", acct.Name, verb, acct.AccountEmail, acct.TeamName, describeAuth(acct.AuthType))
+	if err := s.recordEvents(ctx, tx, s.newEvent(a, typ, a.OrgID, acct.ID, msg)); err != nil {
+		return acct, err
+	}
 	return s.defaultIfFirst(ctx, tx, acct)
+}
+
+func describeAuth(t domain.AuthType) string {
+	if t == domain.AuthOAuth {
+		return "one-click OAuth"
+	}
+	return "an API token"
 }
 
 // targetAccount is the account a connection updates: the one being reconnected (which must be

@@ -35,7 +35,13 @@ func (s *Services) DisconnectAccount(ctx context.Context, a Actor, id string) (D
 		return Disconnection{}, err
 	}
 	result := s.revoke(ctx, acct)
-	if err := s.d.Store.DeleteCloudAccount(ctx, ref); err != nil {
+	err = s.d.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.DeleteCloudAccount(ctx, ref); err != nil {
+			return err
+		}
+		return s.recordEvents(ctx, tx, s.newEvent(a, domain.EventAccountDisconnected, a.OrgID, id, acct.Name+" disconnected. "+result.Detail))
+	})
+	if err != nil {
 		return Disconnection{}, fmt.Errorf("delete cloud account: %w", err)
 	}
 	s.d.Logger.InfoContext(ctx, "cloud account disconnected", "org_id", a.OrgID, "account_id", id, "revoked", result.Revoked)
@@ -69,14 +75,14 @@ func (s *Services) RefreshAccount(ctx context.Context, a Actor, id string) (doma
 	ref := store.GetCloudAccountParams{OrgID: a.OrgID, ID: id}
 	acct, err := s.d.Store.GetCloudAccount(ctx, ref)
 	if err != nil || acct.AuthType != domain.AuthOAuth {
-		return s.validate(ctx, ref)
+		return s.validate(ctx, a, ref)
 	}
 	creds, err := s.d.Store.GetCredentials(ctx, ref)
 	if err != nil {
 		return acct, fmt.Errorf("get credentials: %w", err)
 	}
 	if _, err := s.refresh(ctx, acct, creds.AccessTokenSealed); err != nil {
-		return s.recordFailure(ctx, acct, err)
+		return s.recordFailure(ctx, a, acct, err)
 	}
-	return s.validate(ctx, ref)
+	return s.validate(ctx, a, ref)
 }

@@ -39,8 +39,14 @@ func (s *Services) InviteMember(ctx context.Context, a Actor, email string, role
 	token, now := randomToken(32), s.now()
 	inv := domain.Invitation{ID: hashToken(token), OrgID: a.OrgID, Email: email, Role: role, InvitedBy: a.UserID,
 		CreatedAt: now, ExpiresAt: now.Add(invitationTTL)}
-	if err := s.d.Store.CreateInvitation(ctx, inv); err != nil {
-		return NewInvitation{}, fmt.Errorf("create invitation: %w", err)
+	err := s.d.Store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateInvitation(ctx, inv); err != nil {
+			return fmt.Errorf("create invitation: %w", err)
+		}
+		return s.recordEvents(ctx, tx, s.newEvent(a, domain.EventMemberInvited, a.OrgID, "", fmt.Sprintf("%s invited as %s", email, role)))
+	})
+	if err != nil {
+		return NewInvitation{}, err
 	}
 	return NewInvitation{Invitation: inv, Token: token}, nil
 }
@@ -136,8 +142,11 @@ func (s *Services) AcceptInvitation(ctx context.Context, token, password string)
 			return fmt.Errorf("add member: %w", err)
 		}
 		org, err := tx.GetOrg(ctx, inv.OrgID)
+		if err != nil {
+			return fmt.Errorf("get organization: %w", err)
+		}
 		actor = Actor{UserID: user.ID, Email: user.Email, OrgID: org.ID, OrgName: org.Name, Role: m.Role}
-		return err
+		return s.recordEvents(ctx, tx, s.newEvent(actor, domain.EventMemberJoined, org.ID, "", fmt.Sprintf("%s joined as %s", user.Email, m.Role)))
 	})
 	if err != nil {
 		return SessionGrant{}, err

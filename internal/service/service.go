@@ -87,13 +87,14 @@ func hashToken(v string) string {
 
 // Actor is who is acting: a signed-in person, a program with an API key, or a job.
 type Actor struct {
-	UserID    string
-	Email     string
-	OrgID     string
-	OrgName   string
-	Role      domain.Role
-	SessionID string // set for browser sessions
-	APIKeyID  string // set for API keys
+	UserID     string
+	Email      string
+	OrgID      string
+	OrgName    string
+	Role       domain.Role
+	SessionID  string // set for browser sessions
+	APIKeyID   string // set for API keys
+	APIKeyName string
 }
 
 // IsAdmin reports whether the actor administers its organization.

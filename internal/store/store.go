@@ -18,6 +18,7 @@ type Store interface {
 	OAuthStates
 	CloudAccounts
 	Invitations
+	Events
 
 	// InTx runs fn in one transaction; fn's Store sees the transaction's writes.
 	// An error from fn rolls back. Calls nest: InTx on a transactional Store reuses its transaction.
@@ -226,4 +227,19 @@ type AcceptInvitationParams struct {
 type ListPendingInvitationsParams struct {
 	OrgID string
 	Now   time.Time
+}
+
+// Events stores the audit log.
+type Events interface {
+	CreateEvent(ctx context.Context, e domain.Event) error
+	// ListEvents lists an organization's events newest first, before the event with id Before
+	// (all when empty), at most Limit.
+	ListEvents(ctx context.Context, p ListEventsParams) ([]domain.Event, error)
+}
+
+// ListEventsParams selects one page of an organization's audit log.
+type ListEventsParams struct {
+	OrgID  string
+	Before string
+	Limit  int
 }

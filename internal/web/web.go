@@ -68,6 +68,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /settings/members", h.signedIn(h.inviteMember))
 	mux.HandleFunc("GET /join", h.invitation)
 	mux.HandleFunc("POST /join", h.acceptInvitation)
+	mux.Handle("GET /settings/audit", h.signedIn(h.audit))
 	mux.Handle("GET /settings/api-keys", h.signedIn(h.apiKeys))
 	mux.Handle("POST /settings/api-keys", h.signedIn(h.createAPIKey))
 	mux.Handle("POST /settings/api-keys/{id}/revoke", h.signedIn(h.revokeAPIKey))
