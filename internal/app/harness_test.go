@@ -109,8 +109,8 @@ func (rt recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) 
 	return resp, nil
 }
 
-// tokenPattern matches DigitalOcean tokens of every kind and Berth API keys.
-var tokenPattern = regexp.MustCompile(`do[opr]_v1_[0-9a-f]{16,}|berth_[A-Za-z0-9_-]{30,}`)
+// tokenPattern matches DigitalOcean tokens of every kind, Berth API keys and webhook secrets.
+var tokenPattern = regexp.MustCompile(`do[opr]_v1_[0-9a-f]{16,}|berth_[A-Za-z0-9_-]{30,}|whsec_[A-Za-z0-9_-]{20,}`)
 
 // assertNoSecrets fails when text holds a token or key other than the allowed ones.
 func assertNoSecrets(t *testing.T, where, text string, allowed ...string) {

@@ -113,3 +113,35 @@ type Event struct {
 	Message    string
 	CreatedAt  time.Time
 }
+
+// Webhook receives an organization's account events, signed with its secret.
+type Webhook struct {
+	ID           string
+	OrgID        string
+	URL          string
+	SecretSealed []byte
+	CreatedAt    time.Time
+}
+
+// Delivery statuses.
+const (
+	DeliveryPending   = "pending"
+	DeliveryDelivered = "delivered"
+	DeliveryFailed    = "failed"
+)
+
+// WebhookDelivery is one event sent (or being sent) to one webhook, with how it went.
+type WebhookDelivery struct {
+	ID             string
+	OrgID          string
+	WebhookID      string
+	EventID        string
+	EventType      string
+	Payload        []byte // the JSON body, exactly as signed and sent
+	Status         string
+	Attempts       int
+	LastStatusCode int
+	LastError      string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}

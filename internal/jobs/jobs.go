@@ -51,6 +51,8 @@ type Options struct {
 	PurgeEvery time.Duration
 	// ScheduleEvery is how often accounts due a refresh or a validation are looked for (default 5m).
 	ScheduleEvery time.Duration
+	// DispatchEvery is how often pending webhook deliveries are queued (default 2s).
+	DispatchEvery time.Duration
 }
 
 // NewQueue builds a River client on driver with Berth's workers and periodic jobs.
@@ -61,10 +63,15 @@ func NewQueue[TTx any](driver riverdriver.Driver[TTx], o Options) (Queue, error)
 	if o.ScheduleEvery == 0 {
 		o.ScheduleEvery = 5 * time.Minute
 	}
+	if o.DispatchEvery == 0 {
+		o.DispatchEvery = 2 * time.Second
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &PurgeExpiredWorker{Services: o.Services, Logger: o.Logger})
 	river.AddWorker(workers, &ValidateAccountWorker{Services: o.Services, Logger: o.Logger})
 	river.AddWorker(workers, &ScheduleDueWorker[TTx]{Services: o.Services, Logger: o.Logger})
+	river.AddWorker(workers, &DeliverWebhookWorker{Services: o.Services})
+	river.AddWorker(workers, &DispatchDeliveriesWorker[TTx]{Services: o.Services, Logger: o.Logger})
 	client, err := river.NewClient(driver, &river.Config{
 		Logger:  o.Logger,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
@@ -76,6 +83,9 @@ func NewQueue[TTx any](driver riverdriver.Driver[TTx], o Options) (Queue, error)
 			river.NewPeriodicJob(river.PeriodicInterval(o.ScheduleEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return ScheduleDueArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "schedule_due_accounts", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(o.DispatchEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return DispatchDeliveriesArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "dispatch_webhook_deliveries", RunOnStart: true}),
 		},
 	})
 	if err != nil {

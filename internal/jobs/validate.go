@@ -8,6 +8,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/service"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // ValidateAccountArgs re-validates one cloud account, refreshing its token when it is due.
@@ -21,8 +22,15 @@ func (ValidateAccountArgs) Kind() string { return "validate_account" }
 
 // InsertOpts makes the job unique per account while one is waiting or running.
 func (ValidateAccountArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 8, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{MaxAttempts: 8, UniqueOpts: whileUnfinished}
 }
+
+// whileUnfinished makes a job unique by its arguments among jobs not yet finished, so the same
+// work can be queued again once the last one completed (River's default counts completed jobs).
+var whileUnfinished = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRetryable,
+	rivertype.JobStateRunning, rivertype.JobStateScheduled,
+}}
 
 // ValidateAccountWorker runs ValidateAccountArgs.
 type ValidateAccountWorker struct {

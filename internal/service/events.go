@@ -38,14 +38,15 @@ func (s *Services) statusEvent(a Actor, acct domain.CloudAccount, before domain.
 	return s.newEvent(a, domain.EventAccountStatusChanged, acct.OrgID, acct.ID, msg)
 }
 
-// recordEvents appends events to the audit log within st (a transaction, where the change is).
+// recordEvents appends events to the audit log within st (a transaction, where the change is)
+// and queues their webhook deliveries alongside.
 func (s *Services) recordEvents(ctx context.Context, st store.Store, events ...domain.Event) error {
 	for _, e := range events {
 		if err := st.CreateEvent(ctx, e); err != nil {
 			return fmt.Errorf("record %s: %w", e.Type, err)
 		}
 	}
-	return nil
+	return s.queueDeliveries(ctx, st, events)
 }
 
 func describeUpdate(before, after domain.CloudAccount) string {

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/berth-dev/berth/internal/domain"
@@ -31,6 +32,8 @@ type Deps struct {
 	RefreshWindow time.Duration
 	// ValidateEvery is how often every account is re-validated at the least (default 24h).
 	ValidateEvery time.Duration
+	// WebhookClient sends webhook deliveries (default a client with the deliveries' own timeout).
+	WebhookClient *http.Client
 	// ErrorAfter is how long DigitalOcean may fail to answer before an account shows Error
 	// (default 72h); shorter outages leave the status as it was.
 	ErrorAfter time.Duration
@@ -54,6 +57,9 @@ func New(d Deps) *Services {
 	}
 	if d.ValidateEvery == 0 {
 		d.ValidateEvery = 24 * time.Hour
+	}
+	if d.WebhookClient == nil {
+		d.WebhookClient = &http.Client{}
 	}
 	if d.ErrorAfter == 0 {
 		d.ErrorAfter = 72 * time.Hour

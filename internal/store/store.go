@@ -19,6 +19,7 @@ type Store interface {
 	CloudAccounts
 	Invitations
 	Events
+	Webhooks
 
 	// InTx runs fn in one transaction; fn's Store sees the transaction's writes.
 	// An error from fn rolls back. Calls nest: InTx on a transactional Store reuses its transaction.
@@ -241,5 +242,41 @@ type Events interface {
 type ListEventsParams struct {
 	OrgID  string
 	Before string
+	Limit  int
+}
+
+// Webhooks stores an organization's webhooks and their deliveries.
+type Webhooks interface {
+	CreateWebhook(ctx context.Context, w domain.Webhook) error
+	ListWebhooks(ctx context.Context, orgID string) ([]domain.Webhook, error) // oldest first
+	GetWebhook(ctx context.Context, p GetWebhookParams) (domain.Webhook, error)
+	DeleteWebhook(ctx context.Context, p GetWebhookParams) error // its deliveries go too
+	CreateDelivery(ctx context.Context, d domain.WebhookDelivery) error
+	GetDelivery(ctx context.Context, id string) (domain.WebhookDelivery, error)
+	// UpdateDelivery writes Status, Attempts, LastStatusCode, LastError and UpdatedAt.
+	UpdateDelivery(ctx context.Context, d domain.WebhookDelivery) error
+	// ListDeliveries lists a webhook's deliveries, newest first, at most Limit.
+	ListDeliveries(ctx context.Context, p ListDeliveriesParams) ([]domain.WebhookDelivery, error)
+	// ListStuckDeliveries lists pending deliveries last touched before Before, of every
+	// organization, oldest first, at most Limit: those whose job a crash may have lost.
+	ListStuckDeliveries(ctx context.Context, p ListStuckDeliveriesParams) ([]domain.WebhookDelivery, error)
+}
+
+// GetWebhookParams names one webhook of an organization.
+type GetWebhookParams struct {
+	OrgID string
+	ID    string
+}
+
+// ListDeliveriesParams selects a webhook's latest deliveries.
+type ListDeliveriesParams struct {
+	OrgID     string
+	WebhookID string
+	Limit     int
+}
+
+// ListStuckDeliveriesParams selects pending deliveries not touched since Before.
+type ListStuckDeliveriesParams struct {
+	Before time.Time
 	Limit  int
 }

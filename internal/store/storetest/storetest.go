@@ -14,7 +14,7 @@ import (
 // Run runs the whole suite; open returns a fresh, migrated, empty store for one subtest.
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	groups := [][]test{userTests, orgTests, sessionTests, apiKeyTests, oauthStateTests,
-		cloudAccountTests, invitationTests, eventTests, txTests}
+		cloudAccountTests, invitationTests, eventTests, webhookTests, txTests}
 	for _, group := range groups {
 		for _, tt := range group {
 			t.Run(tt.name, func(t *testing.T) {
