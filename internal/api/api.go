@@ -19,16 +19,17 @@ const maxBody = 1 << 20
 
 // Handler serves the API.
 type Handler struct {
-	svc *service.Services
-	log *slog.Logger
+	svc       *service.Services
+	log       *slog.Logger
+	publicURL string
 }
 
-// New returns the API handler.
-func New(svc *service.Services, log *slog.Logger) *Handler {
+// New returns the API handler; publicURL is where people reach Berth, for links it hands out.
+func New(svc *service.Services, log *slog.Logger, publicURL string) *Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{svc: svc, log: log}
+	return &Handler{svc: svc, log: log, publicURL: publicURL}
 }
 
 // Register adds the API's routes to mux.
@@ -41,6 +42,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/cloud-accounts/{id}/refresh", h.authed(h.refreshAccount))
 	mux.Handle("DELETE /api/v1/cloud-accounts/{id}", h.authed(h.disconnectAccount))
 	mux.Handle("GET /api/v1/audit-events", h.authed(h.auditEvents))
+	mux.Handle("POST /api/v1/cloud-accounts/connect-links", h.authed(h.createConnectLink))
+	mux.Handle("POST /api/v1/cloud-accounts/{id}/reconnect", h.authed(h.reconnectLink))
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, apiError{http.StatusNotFound, "not_found", "No such API endpoint: " + r.Method + " " + r.URL.Path})
 	}))

@@ -101,7 +101,7 @@ func (a *App) buildHandler() http.Handler {
 		Logger: a.log,
 		Routes: []interface{ Register(*http.ServeMux) }{
 			web.New(web.Options{Services: a.services, Logger: a.log, Sandbox: a.cfg.Sandbox(), SecureCookies: a.cfg.SecureCookies(), PublicURL: a.cfg.PublicURL}),
-			api.New(a.services, a.log),
+			api.New(a.services, a.log, a.cfg.PublicURL),
 		},
 		Mounts: mounts,
 		Ready:  a.db.ping,

@@ -93,6 +93,20 @@ type OAuthState struct {
 	VerifierSealed []byte // the PKCE code verifier, sealed
 	Popup          bool   // the flow runs in a tab Berth opened, which closes itself at the end
 	AccountID      string // set when the flow reconnects this existing account
+	LinkID         string // set when the flow runs from a connect link, by someone not signed in
 	CreatedAt      time.Time
 	ExpiresAt      time.Time
+}
+
+// ConnectLink lets someone who is not signed in to Berth (the organization's DigitalOcean
+// admin) authorize an account into the organization: single use, short-lived. ID is the
+// SHA-256 of the token in the link.
+type ConnectLink struct {
+	ID        string
+	OrgID     string
+	CreatedBy string // the admin who made the link; the connection is made on their behalf
+	AccountID string // set for a reconnect link
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
 }

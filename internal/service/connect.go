@@ -41,18 +41,22 @@ func (s *Services) StartOAuth(ctx context.Context, a Actor, p StartOAuthParams) 
 			return "", err
 		}
 	}
+	return s.beginOAuth(ctx, domain.OAuthState{OrgID: a.OrgID, UserID: a.UserID, SessionID: a.SessionID,
+		Popup: p.Popup, AccountID: p.AccountID})
+}
+
+// beginOAuth records a single-use state (with a sealed PKCE verifier) for st's flow and returns
+// DigitalOcean's consent page URL.
+func (s *Services) beginOAuth(ctx context.Context, st domain.OAuthState) (string, error) {
 	state, verifier := randomToken(32), oauth2.GenerateVerifier()
-	id := hashToken(state)
-	sealed, err := s.d.Sealer.Seal([]byte(verifier), secret.AAD{Table: "oauth_states", RowID: id, Field: "verifier"})
+	st.ID, st.Provider = hashToken(state), domain.ProviderDigitalOcean
+	sealed, err := s.d.Sealer.Seal([]byte(verifier), secret.AAD{Table: "oauth_states", RowID: st.ID, Field: "verifier"})
 	if err != nil {
 		return "", fmt.Errorf("seal PKCE verifier: %w", err)
 	}
 	now := s.now()
-	err = s.d.Store.CreateOAuthState(ctx, domain.OAuthState{
-		ID: id, Provider: domain.ProviderDigitalOcean, OrgID: a.OrgID, UserID: a.UserID, SessionID: a.SessionID,
-		VerifierSealed: sealed, Popup: p.Popup, AccountID: p.AccountID, CreatedAt: now, ExpiresAt: now.Add(oauthStateTTL),
-	})
-	if err != nil {
+	st.VerifierSealed, st.CreatedAt, st.ExpiresAt = sealed, now, now.Add(oauthStateTTL)
+	if err := s.d.Store.CreateOAuthState(ctx, st); err != nil {
 		return "", fmt.Errorf("save OAuth state: %w", err)
 	}
 	return s.d.OAuth.AuthCodeURL(state, verifier), nil
@@ -70,16 +74,35 @@ type OAuthCallback struct {
 type OAuthResult struct {
 	Account domain.CloudAccount
 	Popup   bool
+	Linked  bool // the flow ran from a connect link, for someone who may not be signed in
 }
 
-// CompleteOAuth finishes the one-click connect. The state is consumed first, so it works once
-// whatever happens; nothing is stored unless DigitalOcean gave tokens and confirmed the account.
+// Browser is what a callback request carries that can match a pending state: the signed-in
+// session, and the cookie a connect link set.
+type Browser struct {
+	SessionID  string // the session's id (a hash), when signed in
+	LinkCookie string // the connect-link cookie's value, when present
+}
+
+func (b Browser) matches(binding string) bool {
+	return binding != "" && (binding == b.SessionID || (b.LinkCookie != "" && binding == hashToken(b.LinkCookie)))
+}
+
+// CompleteOAuth finishes a consent flow started by a signed-in actor.
 func (s *Services) CompleteOAuth(ctx context.Context, a Actor, cb OAuthCallback) (OAuthResult, error) {
-	state, err := s.consumeState(ctx, a, cb.State)
+	return s.CompleteOAuthIn(ctx, Browser{SessionID: a.SessionID}, cb)
+}
+
+// CompleteOAuthIn finishes the one-click connect (or reconnect, or connect link) for the
+// browser the state was bound to, on behalf of the person who started it. The state is
+// consumed first, so it works once whatever happens; nothing is stored unless DigitalOcean
+// gave tokens and confirmed the account.
+func (s *Services) CompleteOAuthIn(ctx context.Context, b Browser, cb OAuthCallback) (OAuthResult, error) {
+	state, err := s.consumeState(ctx, b, cb.State)
+	res := OAuthResult{Popup: state.Popup, Linked: state.LinkID != ""}
 	if err != nil {
-		return OAuthResult{Popup: state.Popup}, err
+		return res, err
 	}
-	res := OAuthResult{Popup: state.Popup}
 	switch {
 	case cb.Error == "access_denied":
 		return res, NewProblem(CodeAuthorizationDenied, nil)
@@ -87,6 +110,10 @@ func (s *Services) CompleteOAuth(ctx context.Context, a Actor, cb OAuthCallback)
 		return res, NewProblem(CodeAuthorizationFailed, fmt.Errorf("DigitalOcean answered %s: %s", cb.Error, cb.ErrorDescription))
 	case cb.Code == "":
 		return res, NewProblem(CodeAuthorizationInvalid, errors.New("callback without code"))
+	}
+	a, err := s.memberActor(ctx, state.UserID, state.OrgID)
+	if err != nil || !a.IsAdmin() {
+		return res, NewProblem(CodeAuthorizationInvalid, errors.Join(errors.New("the person who started the flow is no longer an admin"), err))
 	}
 	verifier, err := s.d.Sealer.Open(state.VerifierSealed, secret.AAD{Table: "oauth_states", RowID: state.ID, Field: "verifier"})
 	if err != nil {
@@ -96,12 +123,12 @@ func (s *Services) CompleteOAuth(ctx context.Context, a Actor, cb OAuthCallback)
 	if err != nil {
 		return res, providerProblem(err, CodeTokenExchangeFailed)
 	}
-	res.Account, err = s.connect(ctx, a, connection{authType: domain.AuthOAuth, token: tok, accountID: state.AccountID})
+	res.Account, err = s.connect(ctx, a, connection{authType: domain.AuthOAuth, token: tok, accountID: state.AccountID, linkID: state.LinkID})
 	return res, err
 }
 
-// consumeState uses up a state and checks that it belongs to the actor and is still fresh.
-func (s *Services) consumeState(ctx context.Context, a Actor, value string) (domain.OAuthState, error) {
+// consumeState uses up a state and checks that it belongs to the browser and is still fresh.
+func (s *Services) consumeState(ctx context.Context, b Browser, value string) (domain.OAuthState, error) {
 	if value == "" {
 		return domain.OAuthState{}, NewProblem(CodeAuthorizationInvalid, errors.New("callback without state"))
 	}
@@ -112,7 +139,7 @@ func (s *Services) consumeState(ctx context.Context, a Actor, value string) (dom
 	if err != nil {
 		return state, fmt.Errorf("consume OAuth state: %w", err)
 	}
-	if state.SessionID != a.SessionID || state.OrgID != a.OrgID {
+	if !b.matches(state.SessionID) {
 		return state, NewProblem(CodeWrongSessionForOAuth, nil)
 	}
 	if !s.now().Before(state.ExpiresAt) {
@@ -161,6 +188,7 @@ type connection struct {
 	token     provider.Token
 	name      string // empty keeps the existing name, or the default for a new account
 	accountID string // reconnect this account; it must be the same DigitalOcean team
+	linkID    string // the connect link this connection uses up
 }
 
 // connect confirms the token with DigitalOcean, then creates the account, or updates the
@@ -220,6 +248,11 @@ func (s *Services) upsertAccount(ctx context.Context, tx store.Store, a Actor, c
 	creds, err := s.sealCredentials(acct.ID, c.token)
 	if err != nil {
 		return acct, err
+	}
+	if c.linkID != "" {
+		if err := tx.UseConnectLink(ctx, store.UseConnectLinkParams{ID: c.linkID, At: now}); err != nil {
+			return acct, NewProblem(CodeConnectLinkInvalid, err)
+		}
 	}
 	if isNew {
 		acct, err = tx.CreateCloudAccount(ctx, store.CreateCloudAccountParams{Account: acct, Credentials: creds})

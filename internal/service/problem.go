@@ -31,6 +31,7 @@ const (
 	CodeInvalidCredentials   = "invalid_credentials"
 	CodeReconnectWrongTeam   = "reconnect_wrong_team"
 	CodeInvitationInvalid    = "invitation_invalid"
+	CodeConnectLinkInvalid   = "connect_link_invalid"
 )
 
 // problems are the texts people see, by code.
@@ -65,6 +66,8 @@ var problems = map[string]Problem{
 		Detail: "You authorized a different DigitalOcean team than this account's, so nothing was changed. Click Reconnect again and pick the account's team on DigitalOcean's consent page."},
 	CodeInvitationInvalid: {Title: "Invitation not valid",
 		Detail: "This invitation link was already used, has expired (links work for 7 days) or is not complete. Ask an admin of the organization for a new one."},
+	CodeConnectLinkInvalid: {Title: "Connect link not valid",
+		Detail: "This connect link was already used, has expired (links work for 7 days) or is not complete. Ask whoever sent it for a new one."},
 	CodeInvalidCredentials: {Title: "Sign-in failed",
 		Detail: "The email or password is not right. Check both and try again."},
 }

@@ -20,6 +20,7 @@ type Store interface {
 	Invitations
 	Events
 	Webhooks
+	ConnectLinks
 
 	// InTx runs fn in one transaction; fn's Store sees the transaction's writes.
 	// An error from fn rolls back. Calls nest: InTx on a transactional Store reuses its transaction.
@@ -279,4 +280,18 @@ type ListDeliveriesParams struct {
 type ListStuckDeliveriesParams struct {
 	Before time.Time
 	Limit  int
+}
+
+// ConnectLinks stores links that let someone not signed in connect an account.
+type ConnectLinks interface {
+	CreateConnectLink(ctx context.Context, l domain.ConnectLink) error
+	GetConnectLink(ctx context.Context, id string) (domain.ConnectLink, error)
+	// UseConnectLink marks a link used; one already used is domain.ErrNotFound.
+	UseConnectLink(ctx context.Context, p UseConnectLinkParams) error
+}
+
+// UseConnectLinkParams marks one link used at At.
+type UseConnectLinkParams struct {
+	ID string
+	At time.Time
 }

@@ -60,3 +60,11 @@ func roleLabel(r domain.Role) string {
 	}
 	return "Member"
 }
+
+// doneID marks the end of a popup flow, which app.js reports to the opener and closes.
+func doneID(popup bool) string {
+	if popup {
+		return "oauth-done"
+	}
+	return "oauth-end"
+}

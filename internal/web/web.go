@@ -20,6 +20,9 @@ var staticFiles embed.FS
 // sessionCookie names the browser session cookie.
 const sessionCookie = "berth_session"
 
+// linkCookie binds a connect link's consent flow to the browser that started it.
+const linkCookie = "berth_connect"
+
 // Options configures the UI.
 type Options struct {
 	Services      *service.Services
@@ -77,7 +80,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.Handle("POST /settings/api-keys", h.signedIn(h.createAPIKey))
 	mux.Handle("POST /settings/api-keys/{id}/revoke", h.signedIn(h.revokeAPIKey))
 	mux.Handle("GET /oauth/digitalocean/start", h.signedIn(h.oauthStart))
-	mux.Handle("GET /oauth/digitalocean/callback", h.signedIn(h.oauthCallback))
+	mux.HandleFunc("GET /oauth/digitalocean/callback", h.oauthCallback)
+	mux.Handle("POST /settings/cloud-accounts/connect-links", h.signedIn(h.createConnectLink))
+	mux.HandleFunc("GET /connect", h.connectLink)
+	mux.HandleFunc("POST /connect", h.startLinkedOAuth)
 }
 
 // signedIn runs next with the session's actor in the context, or sends the browser to sign in.

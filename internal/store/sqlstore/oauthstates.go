@@ -8,12 +8,12 @@ import (
 )
 
 const oauthStateColumns = `id, provider, org_id, user_id, session_id, verifier_sealed, popup,
-	account_id, created_at, expires_at`
+	account_id, link_id, created_at, expires_at`
 
 func scanOAuthState(r rowScanner) (domain.OAuthState, error) {
 	var st domain.OAuthState
 	err := r.Scan(&st.ID, &st.Provider, &st.OrgID, &st.UserID, &st.SessionID,
-		bytesDest{&st.VerifierSealed}, &st.Popup, &st.AccountID, timeDest{&st.CreatedAt}, timeDest{&st.ExpiresAt})
+		bytesDest{&st.VerifierSealed}, &st.Popup, &st.AccountID, &st.LinkID, timeDest{&st.CreatedAt}, timeDest{&st.ExpiresAt})
 	return st, err
 }
 
@@ -21,10 +21,10 @@ func scanOAuthState(r rowScanner) (domain.OAuthState, error) {
 func (s *Store) CreateOAuthState(ctx context.Context, st domain.OAuthState) error {
 	_, err := s.q.ExecContext(ctx,
 		`INSERT INTO oauth_states (id, provider, org_id, user_id, session_id, verifier_sealed, popup,
-			account_id, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			account_id, link_id, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		st.ID, st.Provider, st.OrgID, st.UserID, st.SessionID, nullBytes(st.VerifierSealed),
-		st.Popup, st.AccountID, s.timeArg(st.CreatedAt), s.timeArg(st.ExpiresAt))
+		st.Popup, st.AccountID, st.LinkID, s.timeArg(st.CreatedAt), s.timeArg(st.ExpiresAt))
 	return s.fail("create oauth state", err)
 }
 

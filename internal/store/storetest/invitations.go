@@ -15,6 +15,21 @@ var invitationTests = []test{
 	{"Invitations/AcceptOnce", testAcceptInvitationOnce},
 	{"Invitations/Pending", testPendingInvitations},
 	{"Orgs/ListMembers", testListMembers},
+	{"ConnectLinks/UseOnce", testConnectLinkUseOnce},
+}
+
+func testConnectLinkUseOnce(t *testing.T, s store.Store) {
+	mustOrg(t, s, "o1")
+	l := domain.ConnectLink{ID: "l1", OrgID: "o1", CreatedBy: "u1", AccountID: "a1", CreatedAt: t0, ExpiresAt: at(time.Hour)}
+	must(t, "CreateConnectLink", s.CreateConnectLink(t.Context(), l))
+	got, err := s.GetConnectLink(t.Context(), "l1")
+	must(t, "GetConnectLink", err)
+	l.CreatedAt, l.ExpiresAt = stored(l.CreatedAt), stored(l.ExpiresAt)
+	checkEqual(t, "GetConnectLink", got, l)
+	must(t, "UseConnectLink", s.UseConnectLink(t.Context(), store.UseConnectLinkParams{ID: "l1", At: at(time.Minute)}))
+	checkErr(t, "UseConnectLink(again)", s.UseConnectLink(t.Context(), store.UseConnectLinkParams{ID: "l1", At: at(time.Minute)}), domain.ErrNotFound)
+	_, err = s.GetConnectLink(t.Context(), "nope")
+	checkErr(t, "GetConnectLink(unknown)", err, domain.ErrNotFound)
 }
 
 func invitation(id, org string, created, expires time.Duration) domain.Invitation {

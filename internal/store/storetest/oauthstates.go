@@ -20,7 +20,7 @@ var oauthStateTests = []test{
 
 func oauthState(id string, expires time.Time) domain.OAuthState {
 	return domain.OAuthState{ID: id, Provider: domain.ProviderDigitalOcean, OrgID: "o1", UserID: "u1",
-		SessionID: "s1", VerifierSealed: []byte("sealed-" + id), AccountID: "a-" + id, CreatedAt: t0, ExpiresAt: expires}
+		SessionID: "s1", VerifierSealed: []byte("sealed-" + id), AccountID: "a-" + id, LinkID: "l-" + id, CreatedAt: t0, ExpiresAt: expires}
 }
 
 func testOAuthStateRoundTrip(t *testing.T, s store.Store) {
