@@ -140,5 +140,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return errors.Join(serveErr, err)
 }
 
-// Close releases the store.
-func (a *App) Close() error { return a.db.close() }
+// Close releases the store, and the sandbox simulator's held requests.
+func (a *App) Close() error {
+	if a.sim != nil {
+		a.sim.Close()
+	}
+	return a.db.close()
+}

@@ -298,3 +298,79 @@ func TestBrowserAPITokenFallback(t *testing.T) {
 		chromedp.WaitNotVisible(`//dialog[@id="add-account"]`),
 	)
 }
+
+// TestBrowserExpiredRefreshReconnectAndMember revokes the sandbox account's grants at the
+// simulator, as someone revoking Berth at DigitalOcean would: the refresh icon shows Expired,
+// Reconnect brings it back to Active, and a member sees no Disconnect.
+func TestBrowserExpiredRefreshReconnectAndMember(t *testing.T) {
+	t.Parallel()
+	b := startBerth(t, berthOptions{engine: "sqlite", sandbox: true})
+	ctx := browser(t)
+	run(t, ctx, "sign up",
+		chromedp.Navigate(b.URL+"/signup"),
+		chromedp.SendKeys(field("Email"), "ada@example.com"),
+		chromedp.SendKeys(field("Password"), "a long enough password"),
+		chromedp.SendKeys(field("Organization name"), "Analytical Engines"),
+	)
+	clickAndLoad(t, ctx, button("Sign up"))
+	run(t, ctx, "open Add Account", chromedp.Click(button("Add Account")))
+	_, tabID := consentInNewTab(t, ctx, "Sammy's Team", "Authorize application")
+	waitTabClosed(t, ctx, tabID)
+	row := accountRow("DigitalOcean")
+	run(t, ctx, "see it Active", chromedp.WaitVisible(row+`//span[normalize-space()="Active"]`))
+
+	if n, err := b.App.Simulator().RevokeGrants(dosim.SeedTeamSammy); err != nil || n == 0 {
+		t.Fatalf("RevokeGrants() = %d, %v", n, err)
+	}
+	run(t, ctx, "Refresh shows Expired",
+		chromedp.Click(row+`//button[@aria-label="Refresh"]`),
+		chromedp.WaitVisible(row+`//span[contains(@class,"status-expired")][normalize-space()="Expired"]`),
+		chromedp.WaitVisible(row+`//p[contains(., "OAuth tokens expired and couldn't auto-refresh")]`),
+		chromedp.WaitVisible(row+`//button[contains(@class,"primary")][normalize-space()="Reconnect"]`),
+	)
+	screenshot(t, ctx, "expired")
+	run(t, ctx, "Refresh again: still Expired",
+		chromedp.Click(row+`//button[@aria-label="Refresh"]`),
+		chromedp.WaitVisible(row+`//span[normalize-space()="Expired"]`),
+	)
+	opened := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.Type == "page" })
+	run(t, ctx, "click Reconnect", chromedp.Click(row+`//button[normalize-space()="Reconnect"]`))
+	var id target.ID
+	select {
+	case id = <-opened:
+	case <-ctx.Done():
+		t.Fatal("Reconnect opened no tab")
+	}
+	tab, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatal(err)
+	}
+	run(t, tab, "authorize the same team", chromedp.WaitVisible(button("Authorize application")), chromedp.Click(button("Authorize application")))
+	waitTabClosed(t, ctx, id)
+	run(t, ctx, "back to Active", chromedp.WaitVisible(row+`//span[contains(@class,"status-active")][normalize-space()="Active"]`))
+
+	// A member, in a browser of their own, sees the account but no Disconnect.
+	admin, err := b.App.Services().SignIn(t.Context(), "ada@example.com", "a long enough password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := b.App.Services().InviteMember(t.Context(), admin.Actor, "grace@example.com", "member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	memberCtx, cancel := chromedp.NewContext(ctx, chromedp.WithNewBrowserContext())
+	defer cancel()
+	if err := chromedp.Do(memberCtx); err != nil {
+		t.Fatal(err)
+	}
+	run(t, memberCtx, "join as a member",
+		chromedp.Navigate(b.URL+"/join?token="+inv.Token),
+		chromedp.SendKeys(field("Password"), "grace's long password"),
+	)
+	clickAndLoad(t, memberCtx, button("Join Analytical Engines"))
+	run(t, memberCtx, "see the account, Active", chromedp.WaitVisible(row+`//span[normalize-space()="Active"]`))
+	if html := eval[string](t, memberCtx, `document.body.innerText`); strings.Contains(html, "Disconnect") || strings.Contains(html, "Add Account") {
+		t.Errorf("a member sees Disconnect or Add Account:\n%s", html)
+	}
+	screenshot(t, memberCtx, "member")
+}

@@ -14,6 +14,9 @@ func inProcess(h http.Handler) http.RoundTripper {
 		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
+		if err := r.Context().Err(); err != nil {
+			return nil, err // the caller gave up; what the handler wrote is not an answer
+		}
 		resp := rec.Result()
 		resp.Request = r
 		return resp, nil

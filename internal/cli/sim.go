@@ -49,6 +49,7 @@ func simCmd(cfg *config.Config) *cobra.Command {
 	cmd.Flags().IntVar(&f.sim.RateLimitPerHour, "rate-limit-per-hour", dosim.DefaultRateLimitPerHour, "API requests a token may make per hour")
 	cmd.Flags().DurationVar(&f.sim.DropletActiveAfter, "droplet-active-after", dosim.DefaultDropletActiveAfter, "how long a new Droplet stays new before it is active")
 	cmd.Flags().DurationVar(&f.sim.FreshDropletNotFound, "fresh-droplet-404", 0, "a new Droplet answers 404 for this long, as DigitalOcean's sometimes do")
+	cmd.Flags().BoolVar(&f.sim.Admin, "admin", false, "serve the fault controls under /_admin/ (expire or revoke tokens, fail the token endpoint, 429 bursts, 5xx rate, latency, locked accounts)")
 	return cmd
 }
 
