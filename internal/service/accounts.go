@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/berth-dev/berth/internal/domain"
@@ -109,19 +111,13 @@ func (s *Services) validate(ctx context.Context, a Actor, id store.GetCloudAccou
 	if err != nil {
 		return s.recordFailure(ctx, a, acct, err)
 	}
-	caps, err := s.d.Accounts.Capabilities(ctx, token, s.knownScopes(acct))
+	// Ask afresh what the token may do (DigitalOcean's token info, else probes): a grant can
+	// lose scopes, or a person their team role, after Berth connected.
+	caps, err := s.d.Accounts.Capabilities(ctx, token, nil)
 	if err != nil {
 		return s.recordFailure(ctx, a, acct, err)
 	}
 	return s.recordSuccess(ctx, a, acct, info, caps)
-}
-
-// knownScopes are the scopes Berth learned at connect time; nil for API tokens, whose scopes are probed.
-func (s *Services) knownScopes(acct domain.CloudAccount) []string {
-	if acct.AuthType == domain.AuthOAuth {
-		return acct.Scopes
-	}
-	return nil
 }
 
 // usableToken opens the account's access token, refreshing it first when it is near expiry;
@@ -206,6 +202,7 @@ func (s *Services) recordSuccess(ctx context.Context, a Actor, acct domain.Cloud
 	now, before := s.now(), acct.Status
 	applyAccountInfo(&acct, info)
 	acct.Capabilities, acct.FailingSince = domain.SortCapabilities(caps), nil
+	explainMissing(&acct)
 	acct.LastValidatedAt, acct.UpdatedAt = &now, now
 	var events []domain.Event
 	if before != acct.Status {
@@ -289,3 +286,23 @@ func (s *Services) recordUnreachable(ctx context.Context, a Actor, acct domain.C
 	}
 	return updated, NewProblem(CodeProviderUnreachable, cause)
 }
+
+// explainMissing says, on an otherwise healthy account, which capabilities the grant or the
+// person's DigitalOcean role does not allow, and what it takes.
+func explainMissing(acct *domain.CloudAccount) {
+	if acct.Status != domain.StatusActive || acct.StatusMessage != "" {
+		return
+	}
+	var missing []string
+	for _, c := range domain.AllCapabilities {
+		if !slices.Contains(acct.Capabilities, c) {
+			missing = append(missing, capabilityName[c])
+		}
+	}
+	if len(missing) > 0 {
+		acct.StatusMessage = NewProblem(CodeInsufficientScope, nil).Detail + " (not allowed now: " + strings.Join(missing, ", ") + ")"
+	}
+}
+
+// capabilityName is how people call each capability.
+var capabilityName = map[domain.Capability]string{domain.CapCompute: "Compute", domain.CapStorage: "Storage", domain.CapDNS: "DNS"}

@@ -244,6 +244,7 @@ func (s *Services) upsertAccount(ctx context.Context, tx store.Store, a Actor, c
 	}
 	applyAccountInfo(&acct, info)
 	acct.AuthType, acct.Scopes, acct.Capabilities = c.authType, scopes, domain.SortCapabilities(caps)
+	explainMissing(&acct)
 	acct.LastValidatedAt, acct.UpdatedAt = &now, now
 	creds, err := s.sealCredentials(acct.ID, c.token)
 	if err != nil {

@@ -176,3 +176,23 @@ func TestDueAccounts(t *testing.T) {
 		t.Errorf("refreshed account is still due: %+v", due)
 	}
 }
+
+func TestLostScopeTakesTheBadgeAway(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.connectOAuth(t, 0).Account
+	if a.StatusMessage != "" {
+		t.Errorf("a full grant has status message %q, want none", a.StatusMessage)
+	}
+	if n, err := e.sim.DropScopeFromGrants(dosim.SeedTeamSammy, "write"); err != nil || n == 0 {
+		t.Fatalf("DropScopeFromGrants() = %d, %v", n, err)
+	}
+	got, err := e.svc.ValidateAccount(e.ctx, e.admin, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Capabilities) != 0 || got.Status != domain.StatusActive ||
+		got.StatusMessage != service.NewProblem(service.CodeInsufficientScope, nil).Detail+" (not allowed now: Compute, Storage, DNS)" {
+		t.Errorf("after losing write: %v %s %q, want no badges, active, and the Member-role remedy", got.Capabilities, got.Status, got.StatusMessage)
+	}
+}
