@@ -31,8 +31,8 @@ func (s *Server) getAccount(w http.ResponseWriter, r *http.Request, c caller) {
 		Name:            c.user.Name,
 		UUID:            c.user.UUID,
 		EmailVerified:   c.user.EmailVerified,
-		Status:          "active",
-		StatusMessage:   "",
+		Status:          c.status,
+		StatusMessage:   c.statusMessage,
 		Team:            &teamJSON{UUID: c.team.UUID, Name: c.team.Name},
 	}})
 }

@@ -95,10 +95,16 @@ func (s *Server) apiHandler() http.Handler {
 			writeAPIError(w, r, http.StatusUnauthorized, "unauthorized", msgUnauthorized)
 			return
 		}
+		if s.throttled(w, r, c) {
+			return
+		}
 		st := s.limiter.take(c.token, s.now())
 		st.writeHeaders(w.Header())
 		if !st.allowed {
 			writeAPIError(w, r, http.StatusTooManyRequests, "too_many_requests", msgRateLimited)
+			return
+		}
+		if s.failed(w, r, c) {
 			return
 		}
 		mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), callerKey{}, c)))
@@ -117,19 +123,13 @@ func (s *Server) scoped(rt apiRoute) http.Handler {
 	})
 }
 
-// delay waits Options.Latency, and reports false when the client gave up meanwhile.
+// delay waits the added latency (cut short by Close or ClearFaults); false if the client gave up.
 func (s *Server) delay(r *http.Request) bool {
-	if s.latency <= 0 {
+	d := time.Duration(s.latency.Load())
+	if d <= 0 {
 		return true
 	}
-	t := time.NewTimer(s.latency)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
-	}
+	return s.wait(r, d) != waitGaveUp
 }
 
 // unauthenticatedHeaders reports an untouched allowance: requests without a valid token

@@ -12,6 +12,9 @@ const (
 	msgNotFound     = "The resource you were accessing could not be found."
 	msgRateLimited  = "API rate limit exceeded."
 	msgBadBody      = "error parsing request body"
+	msgServerError  = "Unexpected server-side error"
+	msgUnavailable  = "The service is temporarily unavailable. Please try again later."
+	msgLocked       = "This account is locked. Contact DigitalOcean support to restore access."
 )
 
 // apiError is the body of every API v2 error.

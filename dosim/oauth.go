@@ -206,12 +206,22 @@ func invalidRequest(desc string) *tokenError {
 	return &tokenError{http.StatusBadRequest, "invalid_request", desc}
 }
 
-// handleToken answers POST /v1/oauth/token for the authorization_code and refresh_token grants.
+// handleToken answers POST /v1/oauth/token for the authorization_code and refresh_token
+// grants, unless a fault is armed for the grant.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request body could not be parsed as a form.")
 		return
 	}
+	if f := s.faults.takeToken(r.PostForm.Get("grant_type")); f != nil {
+		s.injectTokenFault(w, r, f)
+		return
+	}
+	s.answerToken(w, r)
+}
+
+// answerToken authenticates the client and runs the grant of a parsed token request.
+func (s *Server) answerToken(w http.ResponseWriter, r *http.Request) {
 	client, basic, terr := s.authenticateClient(r)
 	if terr != nil {
 		if basic {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,7 +48,11 @@ type Options struct {
 	// long after the Droplet was created, as DigitalOcean sometimes does. Default 0: off.
 	FreshDropletNotFound time.Duration
 	// Latency is added (in real time) to every API v2 request, for benchmarks. Default: none.
+	// SetLatency changes it while the simulator runs.
 	Latency time.Duration
+	// Admin serves the fault controls over HTTP under /_admin/ (see admin.go). Default false:
+	// /_admin/ answers 404, so a simulator exposed for sandbox use cannot be tampered with.
+	Admin bool
 }
 
 // Server is the simulator. It is safe for concurrent use.
@@ -61,7 +66,13 @@ type Server struct {
 
 	activeAfter   time.Duration
 	freshNotFound time.Duration
-	latency       time.Duration
+	baseLatency   time.Duration // Options.Latency, restored by ClearFaults
+	latency       atomic.Int64  // the added latency now, a time.Duration
+	admin         bool
+
+	faults    *faults
+	closed    chan struct{} // closed by Close: releases every waiting request
+	closeOnce sync.Once
 
 	mu sync.Mutex
 	st *state
@@ -79,8 +90,12 @@ func New(opts Options) *Server {
 
 		activeAfter:   opts.DropletActiveAfter,
 		freshNotFound: opts.FreshDropletNotFound,
-		latency:       opts.Latency,
+		baseLatency:   opts.Latency,
+		admin:         opts.Admin,
+		faults:        newFaults(),
+		closed:        make(chan struct{}),
 	}
+	s.latency.Store(int64(opts.Latency))
 	if s.activeAfter <= 0 {
 		s.activeAfter = DefaultDropletActiveAfter
 	}
@@ -103,7 +118,8 @@ func New(opts Options) *Server {
 	return s
 }
 
-// routes builds the top-level mux: OAuth endpoints, API v2, and a plain 404 for the rest.
+// routes builds the top-level mux: OAuth endpoints, API v2, the admin endpoint when enabled,
+// and a plain 404 for the rest.
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /v1/oauth/authorize", s.handleAuthorizeForm)
@@ -113,6 +129,9 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /v1/oauth/token/info", s.handleTokenInfo)
 	mux.Handle("/v2/", s.apiHandler())
 	mux.Handle("/v2", s.apiHandler())
+	if s.admin {
+		s.adminRoutes(mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "404 page not found", http.StatusNotFound)
 	})
@@ -128,6 +147,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log.LogAttrs(r.Context(), slog.LevelInfo, "dosim request",
 		slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Int("status", sw.status), slog.String("request_id", id))
+}
+
+// Close releases every request a fault or latency holds back, now and later; call it before closing the HTTP server.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
 }
 
 // externalURL returns the absolute URL of path (a path as the simulator sees it).

@@ -44,6 +44,9 @@ type teamState struct {
 	domains    []*domain
 	spacesKeys []*spacesKey
 	inventory  map[string][]*resource // by kind: volumes, databases, ...
+
+	status        string // account status: "" (active), warning or locked; see SetAccountStatus
+	statusMessage string
 }
 
 // state is everything the simulator remembers. Server.mu guards it.

@@ -1,6 +1,7 @@
 package dosim
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -190,10 +191,12 @@ func (s *Server) TokenGrants(clientID string) GrantCounts {
 
 // caller is the authenticated party behind an API request.
 type caller struct {
-	token  string
-	scopes []string
-	user   User
-	team   Team
+	token         string
+	scopes        []string
+	user          User
+	team          Team
+	status        string // account status: active, warning or locked
+	statusMessage string
 }
 
 // authenticate resolves a bearer token to its caller, or reports false when the token is
@@ -213,7 +216,8 @@ func (s *Server) authenticate(token string) (caller, bool) {
 	if !uok || !tok {
 		return caller{}, false
 	}
-	return caller{token: token, scopes: at.scopes, user: *u, team: t.Team}, true
+	return caller{token: token, scopes: at.scopes, user: *u, team: t.Team,
+		status: cmp.Or(t.status, statusActive), statusMessage: t.statusMessage}, true
 }
 
 // bearerToken returns the token of an "Authorization: Bearer" header, or "".

@@ -83,7 +83,8 @@ type Sim struct {
 
 // Start serves a new simulator for the rest of the test. Every /v2 request and response
 // is checked against DigitalOcean's API description, and every violation is reported with
-// t.Errorf. The server is closed on t.Cleanup. At most one harness Options may be given.
+// t.Errorf. On t.Cleanup the simulator is closed (releasing requests a fault holds back),
+// then the server. At most one harness Options may be given.
 func Start(t testing.TB, opts dosim.Options, hopts ...Options) *Sim {
 	t.Helper()
 	if _, err := Document(); err != nil {
@@ -98,6 +99,7 @@ func Start(t testing.TB, opts dosim.Options, hopts ...Options) *Sim {
 	}
 	sim.ts = httptest.NewServer(sim.validating(sim.Server))
 	t.Cleanup(sim.ts.Close)
+	t.Cleanup(sim.Server.Close) // runs first: a hanging request must not block ts.Close
 	sim.URL = sim.ts.URL
 	return sim
 }

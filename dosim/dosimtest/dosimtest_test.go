@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/berth-dev/berth/dosim"
 	"github.com/berth-dev/berth/dosim/dosimtest"
@@ -164,5 +165,51 @@ func TestCoverage(t *testing.T) {
 	statuses := dosimtest.Coverage()[dosimtest.Route{Method: "GET", Path: "/v2/droplets/{droplet_id}"}]
 	if !slices.Contains(statuses, http.StatusNotFound) {
 		t.Errorf("Coverage() for GET /v2/droplets/{droplet_id} = %v, want it to include 404", statuses)
+	}
+}
+
+func TestStartClosesTheSimulator(t *testing.T) {
+	t.Parallel()
+	var sim *dosimtest.Sim
+	t.Run("serve", func(t *testing.T) { sim = dosimtest.Start(t, dosim.Options{Seed: true}) })
+	sim.HangTokenRequests("", 1, time.Hour)
+	req := httptest.NewRequest(http.MethodPost, "/v1/oauth/token", strings.NewReader("grant_type=refresh_token"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	sim.Server.ServeHTTP(rec, req) // a closed simulator holds nothing back
+	if rec.Code != http.StatusGatewayTimeout {
+		t.Errorf("hanging token request after cleanup = %d, want 504 at once", rec.Code)
+	}
+}
+
+func TestFaultAnswersConform(t *testing.T) {
+	t.Parallel()
+	rec := &recordingTB{TB: t}
+	sim := dosimtest.Start(rec, dosim.Options{Seed: true})
+	sim.ThrottleAPI("", 1, 0)
+	get(t, sim.URL+"/v2/account", dosim.SeedToken)
+	if err := sim.SetErrorRate(1, 1, 500, 502, 503); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		get(t, sim.URL+"/v2/droplets", dosim.SeedToken)
+	}
+	sim.ClearFaults()
+	if err := sim.LockAccount(dosim.SeedTeamSammy, ""); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, sim.URL+"/v2/domains", strings.NewReader(`{"name":"locked.example"}`))
+	req.Header.Set("Authorization", "Bearer "+dosim.SeedToken)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("POST /v2/domains on a locked account = %d, want 403", resp.StatusCode)
+	}
+	if got := sim.Violations(); len(got) != 0 {
+		t.Errorf("violations = %q, want none: injected faults answer as DigitalOcean does", got)
 	}
 }
