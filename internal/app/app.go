@@ -65,7 +65,7 @@ func build(cfg config.Config, log *slog.Logger, db *database) (*App, error) {
 		SessionTTL: cfg.SessionTTL, OpenSignup: cfg.OpenSignup,
 		RefreshWindow: cfg.RefreshWindow, ValidateEvery: cfg.ValidateEvery, ErrorAfter: cfg.ErrorAfter,
 	})
-	a.queue, err = db.newQueue(jobs.Options{Services: a.services, Logger: log, ScheduleEvery: cfg.CheckEvery})
+	a.queue, err = db.newQueue(jobs.Options{Services: a.services, Logger: log, ScheduleEvery: cfg.CheckEvery, RescueAfter: cfg.RescueAfter})
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,9 @@ type Config struct {
 	// ErrorAfter is how long DigitalOcean may fail to answer for a connection before it shows
 	// Error; shorter outages leave its status alone (BERTH_ERROR_AFTER, default 72h).
 	ErrorAfter time.Duration
+	// RescueAfter is how long a job that a crashed or killed process was running waits before
+	// another process takes it over (BERTH_RESCUE_AFTER, default 5m).
+	RescueAfter time.Duration
 	// CheckEvery is how often Berth looks for connections due a refresh or a validation
 	// (BERTH_CHECK_EVERY, default 5m).
 	CheckEvery time.Duration
@@ -73,6 +76,7 @@ func Default() Config {
 		RefreshWindow: 7 * 24 * time.Hour,
 		ValidateEvery: 24 * time.Hour,
 		ErrorAfter:    72 * time.Hour,
+		RescueAfter:   5 * time.Minute,
 		CheckEvery:    5 * time.Minute,
 		LogLevel:      "info",
 	}
@@ -103,7 +107,7 @@ func FromEnv(lookup func(string) (string, bool)) (Config, error) {
 	}
 	durations := map[string]*time.Duration{
 		"BERTH_SESSION_TTL": &c.SessionTTL, "BERTH_REFRESH_WINDOW": &c.RefreshWindow,
-		"BERTH_VALIDATE_EVERY": &c.ValidateEvery, "BERTH_CHECK_EVERY": &c.CheckEvery, "BERTH_ERROR_AFTER": &c.ErrorAfter,
+		"BERTH_VALIDATE_EVERY": &c.ValidateEvery, "BERTH_CHECK_EVERY": &c.CheckEvery, "BERTH_ERROR_AFTER": &c.ErrorAfter, "BERTH_RESCUE_AFTER": &c.RescueAfter,
 	}
 	for name, field := range durations {
 		if v, ok := lookup(name); ok {
@@ -154,7 +158,7 @@ func (c *Config) Normalize() error {
 	if c.SessionTTL < time.Minute {
 		errs = append(errs, fmt.Errorf("BERTH_SESSION_TTL: want at least 1m, got %s", c.SessionTTL))
 	}
-	for name, d := range map[string]time.Duration{"BERTH_REFRESH_WINDOW": c.RefreshWindow, "BERTH_VALIDATE_EVERY": c.ValidateEvery, "BERTH_CHECK_EVERY": c.CheckEvery, "BERTH_ERROR_AFTER": c.ErrorAfter} {
+	for name, d := range map[string]time.Duration{"BERTH_REFRESH_WINDOW": c.RefreshWindow, "BERTH_VALIDATE_EVERY": c.ValidateEvery, "BERTH_CHECK_EVERY": c.CheckEvery, "BERTH_ERROR_AFTER": c.ErrorAfter, "BERTH_RESCUE_AFTER": c.RescueAfter} {
 		if d <= 0 {
 			errs = append(errs, fmt.Errorf("%s: want a positive duration, got %s", name, d))
 		}

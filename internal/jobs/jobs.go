@@ -53,6 +53,9 @@ type Options struct {
 	ScheduleEvery time.Duration
 	// DispatchEvery is how often pending webhook deliveries are queued (default 2s).
 	DispatchEvery time.Duration
+	// RescueAfter is how long a job left running by a dead process waits before it is run
+	// again (default 5m). Jobs time out after a minute, or RescueAfter if that is shorter.
+	RescueAfter time.Duration
 }
 
 // NewQueue builds a River client on driver with Berth's workers and periodic jobs.
@@ -66,6 +69,9 @@ func NewQueue[TTx any](driver riverdriver.Driver[TTx], o Options) (Queue, error)
 	if o.DispatchEvery == 0 {
 		o.DispatchEvery = 2 * time.Second
 	}
+	if o.RescueAfter == 0 {
+		o.RescueAfter = 5 * time.Minute
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &PurgeExpiredWorker{Services: o.Services, Logger: o.Logger})
 	river.AddWorker(workers, &ValidateAccountWorker{Services: o.Services, Logger: o.Logger})
@@ -73,9 +79,11 @@ func NewQueue[TTx any](driver riverdriver.Driver[TTx], o Options) (Queue, error)
 	river.AddWorker(workers, &DeliverWebhookWorker{Services: o.Services})
 	river.AddWorker(workers, &DispatchDeliveriesWorker[TTx]{Services: o.Services, Logger: o.Logger})
 	client, err := river.NewClient(driver, &river.Config{
-		Logger:  o.Logger,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
-		Workers: workers,
+		Logger:               o.Logger,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}},
+		Workers:              workers,
+		JobTimeout:           min(time.Minute, o.RescueAfter),
+		RescueStuckJobsAfter: o.RescueAfter,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(o.PurgeEvery),
 				func() (river.JobArgs, *river.InsertOpts) { return PurgeExpiredArgs{}, nil },
