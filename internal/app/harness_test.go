@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"github.com/berth-dev/berth/internal/testkit"
 	"io"
 	"log/slog"
 	"net"
@@ -10,7 +11,6 @@ import (
 	"net/http/cookiejar"
 	"regexp"
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/berth-dev/berth/dosim"
@@ -29,9 +29,9 @@ type berth struct {
 	URL    string
 	App    *app.App
 	Sim    *dosimtest.Sim // the separate simulator; nil in sandbox mode
-	logs   *lockedBuffer
-	bodies *lockedBuffer // every response body the test's clients read from Berth
-	shown  []string      // secrets Berth rightly showed once (a new API key), allowed in bodies
+	logs   *testkit.LockedBuffer
+	bodies *testkit.LockedBuffer // every response body the test's clients read from Berth
+	shown  []string              // secrets Berth rightly showed once (a new API key), allowed in bodies
 }
 
 type berthOptions struct {
@@ -50,7 +50,7 @@ func startBerth(t *testing.T, o berthOptions) *berth {
 	cfg := config.Default()
 	cfg.Addr = ln.Addr().String()
 	cfg.DataDir = t.TempDir()
-	b := &berth{URL: "http://" + cfg.Addr, logs: &lockedBuffer{}, bodies: &lockedBuffer{}}
+	b := &berth{URL: "http://" + cfg.Addr, logs: &testkit.LockedBuffer{}, bodies: &testkit.LockedBuffer{}}
 	if o.engine == "postgres" {
 		cfg.DatabaseURL = pgtest.URL(t)
 		key, _ := secret.GenerateKey("t1")
@@ -92,7 +92,7 @@ func (b *berth) client() *http.Client {
 	return &http.Client{Jar: jar, Transport: recordingTransport{b.bodies}}
 }
 
-type recordingTransport struct{ into *lockedBuffer }
+type recordingTransport struct{ into *testkit.LockedBuffer }
 
 func (rt recordingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := http.DefaultTransport.RoundTrip(r)
@@ -120,21 +120,4 @@ func assertNoSecrets(t *testing.T, where, text string, allowed ...string) {
 			t.Errorf("%s contain a secret %q…", where, m[:12])
 		}
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }

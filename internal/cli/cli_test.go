@@ -3,10 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"github.com/berth-dev/berth/internal/testkit"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -59,29 +59,11 @@ func TestBadFlagsAreExplained(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for a server's goroutines and the test.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 func TestSimServesAPIAndSpaces(t *testing.T) {
 	t.Parallel()
 	const token = "dop_v1_2222222222222222222222222222222222222222222222222222222222222222"
 	var out bytes.Buffer
-	logs := &lockedBuffer{}
+	logs := &testkit.LockedBuffer{}
 	root := Root(&out, logs)
 	root.SetArgs([]string{"sim", "--addr", "127.0.0.1:0", "--spaces-addr", "127.0.0.1:0", "--token", token})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -101,3 +101,18 @@ func NewQueue[TTx any](driver riverdriver.Driver[TTx], o Options) (Queue, error)
 	}
 	return client, nil
 }
+
+// insertAll inserts jobs through the River client running the current job; each job's own
+// InsertOpts (uniqueness) apply.
+func insertAll[TTx any](ctx context.Context, args []river.JobArgs) error {
+	client, err := river.ClientFromContextSafely[TTx](ctx)
+	if err != nil {
+		return err
+	}
+	params := make([]river.InsertManyParams, 0, len(args))
+	for _, a := range args {
+		params = append(params, river.InsertManyParams{Args: a})
+	}
+	_, err = client.InsertMany(ctx, params)
+	return err
+}

@@ -74,15 +74,11 @@ func (w *ScheduleDueWorker[TTx]) Work(ctx context.Context, _ *river.Job[Schedule
 	if err != nil || len(due) == 0 {
 		return err
 	}
-	params := make([]river.InsertManyParams, 0, len(due))
+	args := make([]river.JobArgs, 0, len(due))
 	for _, a := range due {
-		params = append(params, river.InsertManyParams{Args: ValidateAccountArgs{OrgID: a.OrgID, AccountID: a.ID}})
+		args = append(args, ValidateAccountArgs{OrgID: a.OrgID, AccountID: a.ID})
 	}
-	client, err := river.ClientFromContextSafely[TTx](ctx)
-	if err != nil {
-		return fmt.Errorf("schedule due accounts: %w", err)
-	}
-	if _, err := client.InsertMany(ctx, params); err != nil {
+	if err := insertAll[TTx](ctx, args); err != nil {
 		return fmt.Errorf("schedule due accounts: %w", err)
 	}
 	w.Logger.InfoContext(ctx, "scheduled cloud account validations", "count", len(due))

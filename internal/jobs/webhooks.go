@@ -58,15 +58,11 @@ func (w *DispatchDeliveriesWorker[TTx]) Work(ctx context.Context, _ *river.Job[D
 	if err != nil || len(pending) == 0 {
 		return err
 	}
-	params := make([]river.InsertManyParams, 0, len(pending))
+	args := make([]river.JobArgs, 0, len(pending))
 	for _, d := range pending {
-		params = append(params, river.InsertManyParams{Args: DeliverWebhookArgs{DeliveryID: d.ID}})
+		args = append(args, DeliverWebhookArgs{DeliveryID: d.ID})
 	}
-	client, err := river.ClientFromContextSafely[TTx](ctx)
-	if err != nil {
-		return fmt.Errorf("dispatch deliveries: %w", err)
-	}
-	if _, err := client.InsertMany(ctx, params); err != nil {
+	if err := insertAll[TTx](ctx, args); err != nil {
 		return fmt.Errorf("dispatch deliveries: %w", err)
 	}
 	return nil
