@@ -215,6 +215,7 @@ func (s *Services) connect(ctx context.Context, a Actor, c connection) (domain.C
 		s.discard(ctx, c)
 		return domain.CloudAccount{}, err
 	}
+	acct = s.defaultIfFirst(ctx, acct)
 	s.d.Logger.InfoContext(ctx, "cloud account connected", "org_id", a.OrgID, "account_id", acct.ID, "auth_type", acct.AuthType)
 	return acct, nil
 }
@@ -271,7 +272,7 @@ func (s *Services) upsertAccount(ctx context.Context, tx store.Store, a Actor, c
 	if err := s.recordEvents(ctx, tx, s.newEvent(a, typ, a.OrgID, acct.ID, msg)); err != nil {
 		return acct, err
 	}
-	return s.defaultIfFirst(ctx, tx, acct)
+	return acct, nil
 }
 
 func describeAuth(t domain.AuthType) string {
@@ -309,22 +310,28 @@ func (s *Services) existingAccount(ctx context.Context, tx store.Store, orgID, t
 	return acct, err
 }
 
-// defaultIfFirst makes acct the provider default when the organization has none.
-func (s *Services) defaultIfFirst(ctx context.Context, tx store.Store, acct domain.CloudAccount) (domain.CloudAccount, error) {
-	all, err := tx.ListCloudAccounts(ctx, acct.OrgID)
+// defaultIfFirst makes a just-connected account its provider's default when the organization
+// has none. It runs after the connect committed: two first connections at once may both try,
+// and the one that loses (a conflict) simply is not the default. Nothing else fails for it.
+func (s *Services) defaultIfFirst(ctx context.Context, acct domain.CloudAccount) domain.CloudAccount {
+	all, err := s.d.Store.ListCloudAccounts(ctx, acct.OrgID)
 	if err != nil {
-		return acct, fmt.Errorf("list cloud accounts: %w", err)
+		s.d.Logger.WarnContext(ctx, "choose a default account", "org_id", acct.OrgID, "error", err)
+		return acct
 	}
 	for _, other := range all {
 		if other.Provider == acct.Provider && other.IsDefault {
-			return acct, nil
+			acct.IsDefault = other.ID == acct.ID
+			return acct
 		}
 	}
-	if err := tx.SetDefaultCloudAccount(ctx, store.SetDefaultCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID, IsDefault: true, At: s.now()}); err != nil {
-		return acct, fmt.Errorf("set default: %w", err)
+	err = s.d.Store.SetDefaultCloudAccount(ctx, store.SetDefaultCloudAccountParams{OrgID: acct.OrgID, ID: acct.ID, IsDefault: true, At: s.now()})
+	if err != nil {
+		s.d.Logger.InfoContext(ctx, "another account became the default first", "org_id", acct.OrgID, "error", err)
+		return acct
 	}
 	acct.IsDefault = true
-	return acct, nil
+	return acct
 }
 
 func applyAccountInfo(acct *domain.CloudAccount, info provider.AccountInfo) {
