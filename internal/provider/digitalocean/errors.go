@@ -83,6 +83,10 @@ func oauthError(e *oauth2.RetrieveError) *domain.ProviderError {
 	}
 	pe := &domain.ProviderError{Status: status, Message: e.ErrorDescription}
 	switch {
+	case status >= 500 || e.ErrorCode == "server_error" || e.ErrorCode == "temporarily_unavailable":
+		pe.Kind = domain.ProviderUnavailable // DigitalOcean's trouble, not the grant's: try again later
+	case status == http.StatusTooManyRequests:
+		pe.Kind = domain.ProviderRateLimited
 	case e.ErrorCode == "invalid_grant":
 		pe.Kind = domain.ProviderInvalidGrant
 	case e.ErrorCode == "invalid_client" || e.ErrorCode == "unauthorized_client":
