@@ -133,23 +133,30 @@ func waitJS(t *testing.T, ctx context.Context, cond string) {
 	t.Fatalf("waited 20s for %s", cond)
 }
 
-// consentInNewTab clicks the DigitalOcean card, finds the tab it opens, and answers the
-// consent page there with the button text, after picking the account whose label has team.
-func consentInNewTab(t *testing.T, ctx context.Context, team, decision string) (context.Context, target.ID) {
+// clickForTab clicks sel, which opens a tab, and returns that tab, attached.
+func clickForTab(t *testing.T, ctx context.Context, sel string) (context.Context, target.ID) {
 	t.Helper()
 	opened := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.Type == "page" })
-	run(t, ctx, "click the DigitalOcean card", chromedp.Click(`//button[contains(@class,"provider-card")][.//span[normalize-space()="DigitalOcean"]]`))
+	run(t, ctx, "click "+sel, chromedp.Click(sel))
 	var id target.ID
 	select {
 	case id = <-opened:
 	case <-ctx.Done():
-		t.Fatal("no tab opened for DigitalOcean's consent page")
+		t.Fatalf("clicking %s opened no tab", sel)
 	}
 	tab, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
 	// Attach on the tab's own context: the attachment lives as long as the first call's context.
 	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("attach to the consent tab: %v", err)
+		t.Fatalf("attach to the new tab: %v", err)
 	}
+	return tab, id
+}
+
+// consentInNewTab clicks the DigitalOcean card, finds the tab it opens, and answers the
+// consent page there with the button text, after picking the account whose label has team.
+func consentInNewTab(t *testing.T, ctx context.Context, team, decision string) (context.Context, target.ID) {
+	t.Helper()
+	tab, id := clickForTab(t, ctx, `//button[contains(@class,"provider-card")][.//span[normalize-space()="DigitalOcean"]]`)
 	option := fmt.Sprintf(`//select[@id="account"]/option[contains(., %q)]`, team)
 	run(t, tab, "open the consent page", chromedp.WaitVisible(button("Authorize application")), chromedp.WaitReady(option))
 	screenshot(t, tab, "consent")
@@ -333,18 +340,7 @@ func TestBrowserExpiredRefreshReconnectAndMember(t *testing.T) {
 		chromedp.Click(row+`//button[@aria-label="Refresh"]`),
 		chromedp.WaitVisible(row+`//span[normalize-space()="Expired"]`),
 	)
-	opened := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.Type == "page" })
-	run(t, ctx, "click Reconnect", chromedp.Click(row+`//button[normalize-space()="Reconnect"]`))
-	var id target.ID
-	select {
-	case id = <-opened:
-	case <-ctx.Done():
-		t.Fatal("Reconnect opened no tab")
-	}
-	tab, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatal(err)
-	}
+	tab, id := clickForTab(t, ctx, row+`//button[normalize-space()="Reconnect"]`)
 	run(t, tab, "authorize the same team", chromedp.WaitVisible(button("Authorize application")), chromedp.Click(button("Authorize application")))
 	waitTabClosed(t, ctx, id)
 	run(t, ctx, "back to Active", chromedp.WaitVisible(row+`//span[contains(@class,"status-active")][normalize-space()="Active"]`))
