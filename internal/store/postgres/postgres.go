@@ -7,7 +7,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -95,16 +94,8 @@ func (db *DB) withMigrationLock(ctx context.Context, fn func() error) error {
 }
 
 func (db *DB) migrateBerth(ctx context.Context) error {
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("migrate postgres: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db.SQL, fsys)
-	if err != nil {
-		return fmt.Errorf("migrate postgres: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate postgres: %w", err)
+	if err := sqlstore.MigrateSchema(ctx, db.SQL, goose.DialectPostgres, migrations); err != nil {
+		return fmt.Errorf("postgres: %w", err)
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -84,16 +83,8 @@ func dsn(path string) string {
 
 // Migrate applies Berth's migrations (goose) and then River's.
 func (db *DB) Migrate(ctx context.Context) error {
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("migrate sqlite: %w", err)
-	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.SQL, fsys)
-	if err != nil {
-		return fmt.Errorf("migrate sqlite: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate sqlite: %w", err)
+	if err := sqlstore.MigrateSchema(ctx, db.SQL, goose.DialectSQLite3, migrations); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
 	}
 	return sqlstore.MigrateRiver(ctx, db.RiverDriver())
 }

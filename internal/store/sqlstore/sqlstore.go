@@ -6,10 +6,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"github.com/berth-dev/berth/internal/domain"
 	"github.com/berth-dev/berth/internal/store"
+	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivermigrate"
 )
@@ -153,6 +155,22 @@ func MigrateRiver[TTx any](ctx context.Context, driver riverdriver.Driver[TTx]) 
 	}
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("migrate river: %w", err)
+	}
+	return nil
+}
+
+// MigrateSchema applies the goose migrations under "migrations" in fsys to db, in dialect.
+func MigrateSchema(ctx context.Context, db *sql.DB, dialect goose.Dialect, fsys fs.FS) error {
+	sub, err := fs.Sub(fsys, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	p, err := goose.NewProvider(dialect, db, sub)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }
